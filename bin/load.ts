@@ -1,0 +1,67 @@
+// Loads a city's own reference data: npm run db:load -- units|stations|cameras <file>
+// Prints every rejected row with its row number and field, loads the valid rows, and exits 2 when any row
+// was rejected (0 otherwise, 1 on a usage or connection problem), so a script can tell a partial load.
+
+import { readFile } from 'node:fs/promises'
+import { migrate } from '../db/migrate.ts'
+import { redactUrl } from '../core/log.ts'
+import { createPool } from '../db/pool.ts'
+import { loadReference, upsertCameras, upsertStations, upsertUnits } from '../db/reference.ts'
+import { parseCamerasCsv, parseStationsCsv, parseUnitsGeoJson, type RowError } from '../db/loaders/index.ts'
+
+const USAGE = `usage: npm run db:load -- units|stations|cameras <file>
+  units     GeoJSON FeatureCollection; properties id, parent_id, name, level, approximate
+  stations  CSV: id,name,kind,unit_id,lon,lat,expected_interval_sec
+  cameras   CSV: id,name,kind,site,unit_id,lon,lat,capacity,expected_interval_sec
+unit_id may be empty: the device then goes to the deepest loaded unit containing its point.`
+
+async function main(): Promise<number> {
+  const [target, file] = process.argv.slice(2)
+  if (!file || (target !== 'units' && target !== 'stations' && target !== 'cameras')) {
+    console.error(USAGE)
+    return 1
+  }
+  const url = process.env.DATABASE_URL
+  if (!url) {
+    console.error('DATABASE_URL is required: the database to load into, e.g. DATABASE_URL=postgres://user:pass@host:5432/ioc')
+    return 1
+  }
+  const text = await readFile(file, 'utf8')
+  const pool = createPool(url, { max: 1, applicationName: 'ioc-load' })
+  try {
+    await migrate(pool) // a fresh database works too
+    const known = await loadReference(pool)
+    let errors: RowError[]
+    let loaded: number
+    if (target === 'units') {
+      const r = parseUnitsGeoJson(text, known.units)
+      errors = r.errors
+      loaded = r.units.length
+      await upsertUnits(pool, r.units)
+    } else if (target === 'stations') {
+      const r = parseStationsCsv(text, known.units)
+      errors = r.errors
+      loaded = r.stations.length
+      await upsertStations(pool, r.stations)
+    } else {
+      const r = parseCamerasCsv(text, known.units)
+      errors = r.errors
+      loaded = r.cameras.length
+      await upsertCameras(pool, r.cameras)
+    }
+    for (const e of errors) console.error(`${file}: ${e.row === 0 ? 'file' : `row ${e.row}`}${e.field ? `, field ${e.field}` : ''}: ${e.message}`)
+    const rejected = new Set(errors.map((e) => e.row)).size
+    console.log(`loaded ${loaded} ${target} into ${redactUrl(url)}${rejected ? `; ${rejected} row(s) rejected` : ''}`)
+    return errors.length ? 2 : 0
+  } finally {
+    await pool.end()
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    console.error(`db:load failed: ${err.message}`)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,60 @@
+// pglite-socket 0.0.19 hands every TCP chunk to PGlite as if it were whole protocol messages, so a query
+// larger than one chunk (~64 KiB: a batch insert of a few thousand rows) reaches PGlite cut in two and
+// aborts the WASM instance. Upstream fixed it after 0.0.19, in versions that need PGlite 0.5
+// (https://github.com/electric-sql/pglite/pull/775). This wrapper reassembles the stream and emits only
+// complete frontend messages, presenting the handler with the small part of net.Socket it uses.
+
+import { EventEmitter } from 'node:events'
+import type { Socket } from 'node:net'
+
+const SSL_REQUEST = 80877103
+const GSSENC_REQUEST = 80877104
+
+/** Byte length of the complete messages at the start of `buf`; `startup` is true until the startup message passed. */
+export function completeMessagesLength(buf: Buffer, state: { startup: boolean }): number {
+  let end = 0
+  for (;;) {
+    if (state.startup) {
+      // untyped: Int32 length (including itself) then Int32 protocol code
+      if (buf.length - end < 8) return end
+      const len = buf.readInt32BE(end)
+      if (buf.length - end < len) return end
+      const code = buf.readInt32BE(end + 4)
+      end += len
+      if (code !== SSL_REQUEST && code !== GSSENC_REQUEST) state.startup = false
+    } else {
+      // typed: Byte1 type, Int32 length (including itself, not the type byte)
+      if (buf.length - end < 5) return end
+      const len = buf.readInt32BE(end + 1)
+      if (buf.length - end < len + 1) return end
+      end += len + 1
+    }
+  }
+}
+
+export function framedSocket(socket: Socket): Socket {
+  const proxy = new EventEmitter()
+  const state = { startup: true }
+  let pending: Buffer = Buffer.alloc(0)
+  socket.on('data', (chunk: Buffer) => {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk
+    const n = completeMessagesLength(pending, state)
+    if (n === 0) return
+    const whole = pending.subarray(0, n)
+    pending = pending.subarray(n)
+    proxy.emit('data', whole)
+  })
+  socket.on('error', (err) => proxy.emit('error', err))
+  socket.on('close', () => proxy.emit('close'))
+  Object.defineProperties(proxy, {
+    writable: { get: () => socket.writable },
+    remoteAddress: { get: () => socket.remoteAddress },
+    remotePort: { get: () => socket.remotePort },
+  })
+  Object.assign(proxy, {
+    write: socket.write.bind(socket),
+    end: socket.end.bind(socket),
+    destroy: socket.destroy.bind(socket),
+  })
+  return proxy as unknown as Socket
+}

@@ -1,0 +1,191 @@
+// Keeping aggregates fresh and old data out, on each backend:
+// - TimescaleDB with its job scheduler: policies do it (applyPolicies sets them from the configuration).
+// - Embedded TimescaleDB (PGlite runs no background jobs): the same work, called from here on a timer:
+//   refresh_continuous_aggregate, drop_chunks, compress_chunk.
+// - Plain PostgreSQL: the shim aggregates of 005_aggregates.postgres.sql refreshed from here, late rows
+//   re-materialized from the invalidation log, old rows deleted.
+// Several server processes may run this; a try-lock lets one of them do each round.
+import type pg from 'pg'
+import { BUCKET_MS, bucketStart, type Bucket } from '../contract/index.ts'
+import type { Config } from '../core/config.ts'
+import { createLogger } from '../core/log.ts'
+import type { Backend } from './migrate.ts'
+
+const log = createLogger('maintenance')
+
+export type MaintenanceMode = 'policies' | 'manual-timescaledb' | 'manual-postgres'
+
+export interface AggregateSpec {
+  name: string
+  source: 'station_readings' | 'camera_counts'
+  bucket: Exclude<Bucket, 'raw'>
+}
+
+export const AGGREGATES: readonly AggregateSpec[] = [
+  { name: 'env_5m', source: 'station_readings', bucket: '5m' },
+  { name: 'env_1h', source: 'station_readings', bucket: '1h' },
+  { name: 'env_1d', source: 'station_readings', bucket: '1d' },
+  { name: 'camera_5m', source: 'camera_counts', bucket: '5m' },
+  { name: 'camera_1h', source: 'camera_counts', bucket: '1h' },
+  { name: 'camera_1d', source: 'camera_counts', bucket: '1d' },
+]
+const RAW_TABLES = ['station_readings', 'camera_counts'] as const
+const DEAD_LETTER_RETENTION_MS = 30 * 86_400_000
+const RETENTION_EVERY_MS = 3_600_000
+const LOCK_KEY = 7_310_442_002
+
+export type StorageConfig = Config['storage']
+
+export function maintenanceMode(backend: Backend, embedded: boolean): MaintenanceMode {
+  if (backend === 'postgres') return 'manual-postgres'
+  return embedded ? 'manual-timescaledb' : 'policies'
+}
+
+function retentionFor(bucket: Bucket, s: StorageConfig): number {
+  return bucket === '5m' ? s.retention5mMs : bucket === '1h' ? s.retention1hMs : 0
+}
+
+const interval = (ms: number) => `${Math.round(ms / 1000)} seconds`
+
+/**
+ * TimescaleDB with a job scheduler: (re)creates refresh, compression and retention policies from the
+ * configuration. The refresh window reaches back INGEST_MAX_AGE, so any reading ingest accepts is
+ * materialized; Timescale's invalidation log keeps that cheap.
+ */
+export async function applyPolicies(pool: pg.Pool, s: StorageConfig, maxAgeMs: number): Promise<void> {
+  const client = await pool.connect()
+  try {
+    await client.query('BEGIN')
+    await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY])
+    for (const a of AGGREGATES) {
+      const width = BUCKET_MS[a.bucket]
+      await client.query(`SELECT remove_continuous_aggregate_policy('${a.name}', if_exists => true)`)
+      await client.query(
+        `SELECT add_continuous_aggregate_policy('${a.name}', start_offset => INTERVAL '${interval(maxAgeMs + width)}', end_offset => INTERVAL '${interval(width)}', schedule_interval => INTERVAL '${interval(Math.max(s.refreshIntervalMs, 1000))}')`,
+      )
+      await client.query(`SELECT remove_retention_policy('${a.name}', if_exists => true)`)
+      const keep = retentionFor(a.bucket, s)
+      if (keep > 0) await client.query(`SELECT add_retention_policy('${a.name}', INTERVAL '${interval(keep)}')`)
+    }
+    for (const t of RAW_TABLES) {
+      await client.query(`SELECT remove_compression_policy('${t}', if_exists => true)`)
+      if (s.compressAfterMs > 0) await client.query(`SELECT add_compression_policy('${t}', INTERVAL '${interval(s.compressAfterMs)}')`)
+      await client.query(`SELECT remove_retention_policy('${t}', if_exists => true)`)
+      if (s.retentionRawMs > 0) await client.query(`SELECT add_retention_policy('${t}', INTERVAL '${interval(s.retentionRawMs)}')`)
+    }
+    await client.query('COMMIT')
+    log.info('TimescaleDB policies applied (refresh, compression, retention)')
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {})
+    throw err
+  } finally {
+    client.release()
+  }
+}
+
+/** One maintenance round on an already-locked connection. Exported for tests; `now` is injectable. */
+export async function maintain(client: pg.PoolClient, mode: MaintenanceMode, s: StorageConfig, maxAgeMs: number, now: number, withRetention: boolean): Promise<void> {
+  if (mode === 'manual-timescaledb') {
+    for (const a of AGGREGATES) {
+      const end = bucketStart(now, a.bucket)
+      const start = bucketStart(now - maxAgeMs, a.bucket) - BUCKET_MS[a.bucket]
+      // CALL cannot take bind parameters through every driver path; the values are our own numbers
+      await client.query(`CALL refresh_continuous_aggregate('${a.name}', to_timestamp(${start / 1000}), to_timestamp(${end / 1000}))`)
+    }
+  } else if (mode === 'manual-postgres') {
+    await refreshPlain(client, now)
+  }
+  if (!withRetention) return
+  if (mode === 'manual-timescaledb') {
+    for (const t of RAW_TABLES) {
+      if (s.retentionRawMs > 0) await client.query(`SELECT drop_chunks('${t}', older_than => INTERVAL '${interval(s.retentionRawMs)}')`)
+      if (s.compressAfterMs > 0) {
+        await client.query(`SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('${t}', older_than => INTERVAL '${interval(s.compressAfterMs)}') c`)
+      }
+    }
+    for (const a of AGGREGATES) {
+      const keep = retentionFor(a.bucket, s)
+      if (keep > 0) await client.query(`SELECT drop_chunks('${a.name}', older_than => INTERVAL '${interval(keep)}')`)
+    }
+  } else if (mode === 'manual-postgres') {
+    for (const t of RAW_TABLES) {
+      if (s.retentionRawMs > 0) await client.query(`DELETE FROM ${t} WHERE ts < to_timestamp($1 / 1000.0)`, [now - s.retentionRawMs])
+    }
+    for (const a of AGGREGATES) {
+      const keep = retentionFor(a.bucket, s)
+      if (keep > 0) await client.query(`DELETE FROM ${a.name}_store WHERE bucket < to_timestamp($1 / 1000.0)`, [now - keep])
+    }
+  }
+  await client.query(`DELETE FROM dead_letters WHERE received_at < to_timestamp($1 / 1000.0)`, [now - DEAD_LETTER_RETENTION_MS])
+}
+
+/** Plain PostgreSQL: re-materialize buckets that received late rows, then move each watermark up to the last complete bucket. */
+async function refreshPlain(client: pg.PoolClient, now: number): Promise<void> {
+  const state = await client.query<{ name: string; watermark: number }>('SELECT name, watermark FROM ioc_aggregates')
+  const watermark = new Map(state.rows.map((r) => [r.name, r.watermark]))
+  for (const source of RAW_TABLES) {
+    const inv = await client.query<{ lo: number | null; hi: number | null; upto: number | null }>(
+      'SELECT min(from_ts) AS lo, max(to_ts) AS hi, max(id) AS upto FROM ioc_invalidations WHERE source = $1',
+      [source],
+    )
+    const { lo, hi, upto } = inv.rows[0]!
+    for (const a of AGGREGATES.filter((x) => x.source === source)) {
+      const mark = watermark.get(a.name) ?? -Infinity
+      if (lo !== null && hi !== null && Number.isFinite(mark) && lo < mark) {
+        const from = bucketStart(lo, a.bucket)
+        const to = Math.min(mark, bucketStart(hi, a.bucket) + BUCKET_MS[a.bucket])
+        await client.query('SELECT ioc_refresh_aggregate($1, to_timestamp($2 / 1000.0), to_timestamp($3 / 1000.0))', [a.name, from, to])
+      }
+      const end = bucketStart(now, a.bucket)
+      if (end > mark) {
+        // from -infinity on the first run: materializes whatever history is already there
+        const from = Number.isFinite(mark) ? new Date(mark).toISOString() : '-infinity'
+        await client.query('SELECT ioc_refresh_aggregate($1, $2::timestamptz, to_timestamp($3 / 1000.0))', [a.name, from, end])
+      }
+    }
+    if (upto !== null) await client.query('DELETE FROM ioc_invalidations WHERE source = $1 AND id <= $2', [source, upto])
+  }
+}
+
+export interface Maintenance {
+  /** Runs one round now (tests and start-up); resolves false if another process held the lock. */
+  runOnce(withRetention?: boolean): Promise<boolean>
+  stop(): Promise<void>
+}
+
+export function startMaintenance(pool: pg.Pool, mode: MaintenanceMode, s: StorageConfig, maxAgeMs: number, now: () => number = Date.now): Maintenance {
+  let lastRetention = 0
+  let running: Promise<boolean> | null = null
+  const runOnce = (withRetention?: boolean): Promise<boolean> => {
+    running ??= (async () => {
+      const t = now()
+      const retention = withRetention ?? t - lastRetention >= RETENTION_EVERY_MS
+      const client = await pool.connect()
+      try {
+        const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [LOCK_KEY])
+        if (!got.rows[0]!.ok) return false
+        try {
+          await maintain(client, mode, s, maxAgeMs, t, retention)
+          if (retention) lastRetention = t
+          return true
+        } finally {
+          await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY])
+        }
+      } finally {
+        client.release()
+        running = null
+      }
+    })()
+    return running
+  }
+  const timer = setInterval(() => {
+    runOnce().catch((err) => log.warn('maintenance round failed; will retry', { error: err }))
+  }, s.refreshIntervalMs)
+  return {
+    runOnce,
+    async stop() {
+      clearInterval(timer)
+      await running?.catch(() => {})
+    },
+  }
+}

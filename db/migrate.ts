@@ -1,0 +1,121 @@
+// Numbered SQL migrations with a record of what ran. Files are `NNN_name.sql` (every backend) or
+// `NNN_name.timescaledb.sql` / `NNN_name.postgres.sql` (one per backend; a missing variant is a no-op).
+// A session advisory lock serializes concurrent runners (several ingest and server processes starting
+// at once); each migration runs in its own transaction with its record, so a failure leaves no half.
+
+import { createHash } from 'node:crypto'
+import { readdir, readFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type pg from 'pg'
+import { createLogger } from '../core/log.ts'
+
+export type Backend = 'timescaledb' | 'postgres'
+
+export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations')
+/** Arbitrary constant: the advisory lock key every IOC migration runner agrees on. */
+const MIGRATION_LOCK_KEY = 7_310_442_001
+
+const log = createLogger('migrate')
+
+export interface Migration {
+  id: string
+  /** SQL per variant; `common` applies to every backend. */
+  files: Partial<Record<Backend | 'common', { file: string; sql: string; checksum: string }>>
+}
+
+export async function loadMigrations(dir: string = MIGRATIONS_DIR): Promise<Migration[]> {
+  const byId = new Map<string, Migration>()
+  for (const file of (await readdir(dir)).sort()) {
+    const m = /^(\d{3}_[a-z0-9_]+?)(?:\.(timescaledb|postgres))?\.sql$/.exec(file)
+    if (!m) continue
+    const id = m[1]!
+    const variant = (m[2] ?? 'common') as Backend | 'common'
+    const sql = await readFile(join(dir, file), 'utf8')
+    const entry = byId.get(id) ?? { id, files: {} }
+    entry.files[variant] = { file, sql, checksum: createHash('sha256').update(sql).digest('hex').slice(0, 16) }
+    byId.set(id, entry)
+  }
+  const list = [...byId.values()].sort((a, b) => a.id.localeCompare(b.id))
+  for (const m of list) {
+    if (m.files.common && (m.files.timescaledb || m.files.postgres)) {
+      throw new Error(`migration ${m.id} has both a common file and backend variants; use one or the other`)
+    }
+  }
+  return list
+}
+
+/** Which backend this database is (or will be) migrated for. A database keeps the backend it was first migrated with. */
+export async function detectBackend(client: pg.ClientBase): Promise<{ backend: Backend; timescaleAvailable: boolean; recorded: boolean }> {
+  const available = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'timescaledb'`)
+  const timescaleAvailable = (available.rows[0]?.n ?? 0) > 0
+  const recorded = await client.query<{ variant: Backend }>(
+    `SELECT variant FROM schema_migrations WHERE variant <> 'common' ORDER BY id LIMIT 1`,
+  ).catch(() => ({ rows: [] as { variant: Backend }[] }))
+  const first = recorded.rows[0]?.variant
+  if (first) return { backend: first, timescaleAvailable, recorded: true }
+  return { backend: timescaleAvailable ? 'timescaledb' : 'postgres', timescaleAvailable, recorded: false }
+}
+
+export interface MigrateResult {
+  backend: Backend
+  applied: string[]
+}
+
+/** Brings the database up to date. Takes one connection from the pool for the whole run (the embedded database serves one at a time). */
+export async function migrate(pool: pg.Pool, migrations?: Migration[]): Promise<MigrateResult> {
+  const list = migrations ?? (await loadMigrations())
+  const client = await pool.connect()
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
+    try {
+      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        id         text PRIMARY KEY,
+        variant    text NOT NULL,
+        checksum   text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`)
+      const { backend, timescaleAvailable, recorded } = await detectBackend(client)
+      if (backend === 'postgres') {
+        log.warn(
+          timescaleAvailable
+            ? 'this database was first migrated without TimescaleDB; keeping plain tables although the extension is now available'
+            : 'TimescaleDB is not available on this PostgreSQL server: using plain tables, a time_bucket shim over date_bin and aggregate tables refreshed every AGG_REFRESH_INTERVAL; compression is off',
+        )
+      } else if (!recorded) log.info('TimescaleDB available: using hypertables and continuous aggregates')
+
+      const done = new Map(
+        (await client.query<{ id: string; variant: string; checksum: string }>('SELECT id, variant, checksum FROM schema_migrations')).rows.map((r) => [r.id, r]),
+      )
+      const applied: string[] = []
+      for (const m of list) {
+        const variant = m.files.common ? 'common' : backend
+        const file = m.files[variant]
+        const prior = done.get(m.id)
+        if (prior) {
+          const expected = file?.checksum ?? 'none'
+          if (prior.checksum !== expected) {
+            throw new Error(`migration ${m.id} changed after it was applied (recorded ${prior.checksum}, file ${expected}); add a new migration instead`)
+          }
+          continue
+        }
+        await client.query('BEGIN')
+        try {
+          if (file) await client.query(file.sql)
+          await client.query('INSERT INTO schema_migrations (id, variant, checksum) VALUES ($1, $2, $3)', [m.id, variant, file?.checksum ?? 'none'])
+          await client.query('COMMIT')
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => {})
+          throw new Error(`migration ${file?.file ?? m.id} failed: ${(err as Error).message}`, { cause: err })
+        }
+        applied.push(m.id)
+        log.info(`applied ${file?.file ?? `${m.id} (nothing for ${backend})`}`)
+      }
+      return { backend, applied }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {})
+    }
+  } finally {
+    client.release()
+  }
+}

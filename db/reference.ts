@@ -1,0 +1,225 @@
+// The reference-data repository: units, stations and cameras in and out of PostgreSQL. Writes are one
+// batched upsert per call; reads map snake_case rows to the contract types. Also seeds the demo province
+// into an empty database, through the same parsers and upserts a city's own files use.
+
+import type pg from 'pg'
+import type { Camera, Station, Unit, UnitGeometry } from '../contract/index.ts'
+import type { Queryable } from '../core/db.ts'
+import { readDemoFiles } from './seed/demo-files.ts'
+
+export interface Reference {
+  units: Unit[]
+  stations: Station[]
+  cameras: Camera[]
+}
+
+export interface ReferenceCounts {
+  units: number
+  stations: number
+  cameras: number
+}
+
+/** Arbitrary constant: the advisory lock processes take so only one of them seeds an empty database. */
+const SEED_LOCK_KEY = 7_310_442_002
+
+/**
+ * Inserts or updates units; returns how many rows changed. Parents go first so the order reads like the
+ * foreign key (PostgreSQL checks it at the end of the statement anyway). Rows identical to the stored ones
+ * are left alone, so reloading a file does not touch updated_at.
+ */
+export async function upsertUnits(db: Queryable, units: readonly Unit[]): Promise<number> {
+  const rows = parentsFirst(lastById(units))
+  if (rows.length === 0) return 0
+  const res = await db.query(
+    `INSERT INTO units (id, parent_id, name, level, geometry, approximate)
+     SELECT u.id, u.parent_id, u.name, u.level, u.geometry, u.approximate
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::boolean[])
+       WITH ORDINALITY AS u (id, parent_id, name, level, geometry, approximate, ord)
+     ORDER BY u.ord
+     ON CONFLICT (id) DO UPDATE SET
+       parent_id = EXCLUDED.parent_id, name = EXCLUDED.name, level = EXCLUDED.level,
+       geometry = EXCLUDED.geometry, approximate = EXCLUDED.approximate, updated_at = now()
+     WHERE (units.parent_id, units.name, units.level, units.geometry, units.approximate)
+       IS DISTINCT FROM (EXCLUDED.parent_id, EXCLUDED.name, EXCLUDED.level, EXCLUDED.geometry, EXCLUDED.approximate)`,
+    [
+      rows.map((u) => u.id),
+      rows.map((u) => u.parentId),
+      rows.map((u) => u.name),
+      rows.map((u) => u.level),
+      rows.map((u) => (u.geometry ? JSON.stringify(u.geometry) : null)),
+      rows.map((u) => u.approximate),
+    ],
+  )
+  return res.rowCount ?? 0
+}
+
+export async function upsertStations(db: Queryable, stations: readonly Station[]): Promise<number> {
+  const rows = lastById(stations)
+  if (rows.length === 0) return 0
+  const res = await db.query(
+    `INSERT INTO stations (id, name, kind, unit_id, lon, lat, expected_interval_sec)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::int[])
+     ON CONFLICT (id) DO UPDATE SET
+       name = EXCLUDED.name, kind = EXCLUDED.kind, unit_id = EXCLUDED.unit_id, lon = EXCLUDED.lon, lat = EXCLUDED.lat,
+       expected_interval_sec = EXCLUDED.expected_interval_sec, updated_at = now()
+     WHERE (stations.name, stations.kind, stations.unit_id, stations.lon, stations.lat, stations.expected_interval_sec)
+       IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kind, EXCLUDED.unit_id, EXCLUDED.lon, EXCLUDED.lat, EXCLUDED.expected_interval_sec)`,
+    [
+      rows.map((s) => s.id),
+      rows.map((s) => s.name),
+      rows.map((s) => s.kind),
+      rows.map((s) => s.unitId),
+      rows.map((s) => s.lon),
+      rows.map((s) => s.lat),
+      rows.map((s) => s.expectedIntervalSec),
+    ],
+  )
+  return res.rowCount ?? 0
+}
+
+export async function upsertCameras(db: Queryable, cameras: readonly Camera[]): Promise<number> {
+  const rows = lastById(cameras)
+  if (rows.length === 0) return 0
+  const res = await db.query(
+    `INSERT INTO cameras (id, name, kind, site, unit_id, lon, lat, capacity, expected_interval_sec)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::int[], $9::int[])
+     ON CONFLICT (id) DO UPDATE SET
+       name = EXCLUDED.name, kind = EXCLUDED.kind, site = EXCLUDED.site, unit_id = EXCLUDED.unit_id, lon = EXCLUDED.lon,
+       lat = EXCLUDED.lat, capacity = EXCLUDED.capacity, expected_interval_sec = EXCLUDED.expected_interval_sec, updated_at = now()
+     WHERE (cameras.name, cameras.kind, cameras.site, cameras.unit_id, cameras.lon, cameras.lat, cameras.capacity, cameras.expected_interval_sec)
+       IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kind, EXCLUDED.site, EXCLUDED.unit_id, EXCLUDED.lon, EXCLUDED.lat, EXCLUDED.capacity, EXCLUDED.expected_interval_sec)`,
+    [
+      rows.map((c) => c.id),
+      rows.map((c) => c.name),
+      rows.map((c) => c.kind),
+      rows.map((c) => c.site),
+      rows.map((c) => c.unitId),
+      rows.map((c) => c.lon),
+      rows.map((c) => c.lat),
+      rows.map((c) => c.capacity),
+      rows.map((c) => c.expectedIntervalSec),
+    ],
+  )
+  return res.rowCount ?? 0
+}
+
+interface UnitRow {
+  id: string
+  parent_id: string | null
+  name: string
+  level: string
+  geometry: UnitGeometry | null
+  approximate: boolean
+}
+interface StationRow {
+  id: string
+  name: string
+  kind: Station['kind']
+  unit_id: string | null
+  lon: number
+  lat: number
+  expected_interval_sec: number
+}
+interface CameraRow {
+  id: string
+  name: string
+  kind: Camera['kind']
+  site: string
+  unit_id: string | null
+  lon: number
+  lat: number
+  capacity: number | null
+  expected_interval_sec: number
+}
+
+/** Everything, ordered by id. The driver parses jsonb, so geometry arrives as an object. */
+export async function loadReference(db: Queryable): Promise<Reference> {
+  // Sequential on purpose: a pg.PoolClient (or the embedded database's single connection) runs one query at a time.
+  const units = await db.query<UnitRow>('SELECT id, parent_id, name, level, geometry, approximate FROM units ORDER BY id')
+  const stations = await db.query<StationRow>('SELECT id, name, kind, unit_id, lon, lat, expected_interval_sec FROM stations ORDER BY id')
+  const cameras = await db.query<CameraRow>(
+    'SELECT id, name, kind, site, unit_id, lon, lat, capacity, expected_interval_sec FROM cameras ORDER BY id',
+  )
+  return {
+    units: units.rows.map((r) => ({ id: r.id, parentId: r.parent_id, name: r.name, level: r.level, geometry: r.geometry, approximate: r.approximate })),
+    stations: stations.rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      kind: r.kind,
+      unitId: r.unit_id,
+      lon: r.lon,
+      lat: r.lat,
+      expectedIntervalSec: r.expected_interval_sec,
+    })),
+    cameras: cameras.rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      kind: r.kind,
+      site: r.site,
+      unitId: r.unit_id,
+      lon: r.lon,
+      lat: r.lat,
+      capacity: r.capacity,
+      expectedIntervalSec: r.expected_interval_sec,
+    })),
+  }
+}
+
+/**
+ * Loads the committed demo province when the units table is empty; a database holding any unit (a city's
+ * own, or the demo from an earlier start) is left alone. Given a pool, it takes one connection and runs in a
+ * transaction under an advisory lock, so processes starting together seed once and a failure leaves nothing.
+ * `counts` are the rows loaded (zero when nothing was).
+ */
+export async function seedDemoIfEmpty(db: Queryable | pg.Pool): Promise<{ seeded: boolean; counts: ReferenceCounts }> {
+  if (!isPool(db)) return seedDemo(db)
+  const client = await db.connect()
+  try {
+    await client.query('BEGIN')
+    const result = await seedDemo(client)
+    await client.query('COMMIT')
+    return result
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {})
+    throw err
+  } finally {
+    client.release()
+  }
+}
+
+async function seedDemo(db: Queryable): Promise<{ seeded: boolean; counts: ReferenceCounts }> {
+  // Outside a transaction the lock is released at once: a caller passing a client owns the transaction.
+  await db.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY])
+  const any = await db.query('SELECT 1 FROM units LIMIT 1')
+  if ((any.rowCount ?? 0) > 0) return { seeded: false, counts: { units: 0, stations: 0, cameras: 0 } }
+  const demo = await readDemoFiles()
+  await upsertUnits(db, demo.units)
+  await upsertStations(db, demo.stations)
+  await upsertCameras(db, demo.cameras)
+  return { seeded: true, counts: { units: demo.units.length, stations: demo.stations.length, cameras: demo.cameras.length } }
+}
+
+function isPool(db: Queryable | pg.Pool): db is pg.Pool {
+  // pg.Pool and pg.Client both have connect(); only a pool counts its idle clients.
+  return typeof (db as pg.Pool).connect === 'function' && typeof (db as pg.Pool).idleCount === 'number'
+}
+
+/** A later row with the same id replaces an earlier one: one statement cannot update a row twice. */
+function lastById<T extends { id: string }>(rows: readonly T[]): T[] {
+  return [...new Map(rows.map((r) => [r.id, r])).values()]
+}
+
+/** Orders units so every parent in the batch precedes its children; units in a cycle keep their place at the end. */
+function parentsFirst(units: readonly Unit[]): Unit[] {
+  const byId = new Map(units.map((u) => [u.id, u]))
+  const depth = new Map<string, number>()
+  const depthOf = (u: Unit, seen: Set<string>): number => {
+    const known = depth.get(u.id)
+    if (known !== undefined) return known
+    const parent = u.parentId ? byId.get(u.parentId) : undefined
+    const d = parent && !seen.has(parent.id) ? depthOf(parent, seen.add(u.id)) + 1 : 0
+    depth.set(u.id, d)
+    return d
+  }
+  return units.map((u, i) => ({ u, i, d: depthOf(u, new Set()) })).sort((a, b) => a.d - b.d || a.i - b.i).map((x) => x.u)
+}

@@ -1,0 +1,32 @@
+// Everything a process does to a database before using it: migrate, apply TimescaleDB policies, seed the
+// demo province into an empty database. Safe to run from several processes at once.
+import type pg from 'pg'
+import type { Config } from '../core/config.ts'
+import { createLogger } from '../core/log.ts'
+import { applyPolicies, maintenanceMode, type MaintenanceMode } from './maintenance.ts'
+import { migrate, type Backend } from './migrate.ts'
+import { seedDemoIfEmpty } from './reference.ts'
+
+const log = createLogger('db')
+
+export interface PreparedDatabase {
+  backend: Backend
+  mode: MaintenanceMode
+  seeded: boolean
+  /** True when the database holds no readings yet (the simulator then publishes history first). */
+  empty: boolean
+}
+
+export async function prepareDatabase(pool: pg.Pool, config: Pick<Config, 'storage' | 'ingest' | 'seedDemo'>, embedded: boolean): Promise<PreparedDatabase> {
+  const { backend } = await migrate(pool)
+  const mode = maintenanceMode(backend, embedded)
+  if (mode === 'policies') await applyPolicies(pool, config.storage, config.ingest.maxAgeMs)
+  let seeded = false
+  if (config.seedDemo) {
+    const r = await seedDemoIfEmpty(pool)
+    seeded = r.seeded
+    if (seeded) log.info('seeded the demo province (modelled on Quảng Ninh; boundaries approximate)', { ...r.counts })
+  }
+  const any = await pool.query('SELECT 1 FROM station_readings LIMIT 1')
+  return { backend, mode, seeded, empty: any.rowCount === 0 }
+}

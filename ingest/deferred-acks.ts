@@ -1,0 +1,79 @@
+// Holds the PUBACK of each QoS 1 message until the batch holding it is committed, so a crash between
+// receipt and commit makes the broker redeliver instead of losing the message.
+//
+// mqtt.js acknowledges a message once `handleMessage` calls back, and it processes the next packet only
+// after that (https://github.com/mqttjs/MQTT.js/issues/691): delaying the callback until a commit would
+// let one message in per batch. So handleMessage calls back at once and the PUBACK it triggers is
+// intercepted at `_sendPacket`, held, and written when the batch commits. Acks held on a connection that
+// closed are dropped: the broker redelivers those messages on the resumed session (same packet ids), and
+// the database's ON CONFLICT DO NOTHING makes the second copy harmless.
+
+import type { MqttClient } from 'mqtt'
+import type { IPublishPacket, Packet } from 'mqtt-packet'
+
+type SendPacket = (packet: Packet, cb?: (err?: Error) => void, ...rest: unknown[]) => void
+
+export interface HeldAck {
+  /** Sends the held PUBACK, if the connection it belongs to is still open. */
+  release(): void
+}
+
+const NOOP_ACK: HeldAck = { release() {} }
+
+interface Hold {
+  connection: number
+  released: boolean
+  puback: Packet | null
+}
+
+export interface DeferredAcks {
+  /** Call from handleMessage before its callback: the PUBACK mqtt.js sends next is held. */
+  hold(packet: IPublishPacket): HeldAck
+  /** PUBACKs held now (messages received but not committed). */
+  readonly held: number
+}
+
+export function deferPubacks(client: MqttClient): DeferredAcks {
+  const internals = client as unknown as { _sendPacket: SendPacket }
+  const send: SendPacket = internals._sendPacket.bind(client)
+  const holds = new Map<number, Hold>()
+  let connection = 0
+
+  client.on('close', () => {
+    connection++
+    holds.clear()
+  })
+
+  internals._sendPacket = (packet, cb, ...rest) => {
+    if (packet.cmd === 'puback' && packet.messageId !== undefined) {
+      const h = holds.get(packet.messageId)
+      if (h && !h.released) {
+        h.puback = packet
+        cb?.()
+        return
+      }
+      holds.delete(packet.messageId)
+    }
+    send(packet, cb, ...rest)
+  }
+
+  return {
+    hold(packet) {
+      if (packet.qos !== 1 || packet.messageId === undefined) return NOOP_ACK
+      const id = packet.messageId
+      const h: Hold = { connection, released: false, puback: null }
+      holds.set(id, h)
+      return {
+        release() {
+          if (h.released || h.connection !== connection || holds.get(id) !== h) return
+          h.released = true
+          holds.delete(id)
+          if (h.puback && client.connected) send(h.puback)
+        },
+      }
+    },
+    get held() {
+      return holds.size
+    },
+  }
+}

@@ -1,0 +1,83 @@
+// Turns one MQTT message into one batch entry: the readings to store and, when something in it was bad,
+// one dead letter saying what (a partly bad message yields both). Pure: the clock, limits and the lookup
+// of known devices are parameters.
+import {
+  parseCameraPayload,
+  parseEnvPayload,
+  type CameraCount,
+  type DeadLetterCode,
+  type EnvReading,
+  type IngestLimits,
+  type Problem,
+  type TopicMap,
+} from '../contract/index.ts'
+
+export const DEAD_LETTER_PAYLOAD_CHARS = 2048
+
+export interface DeadLetter {
+  topic: string
+  code: DeadLetterCode
+  reason: string
+  payload: string
+  payloadBytes: number
+  /** Values of the same message that were stored. */
+  accepted: number
+}
+
+export interface Entry {
+  env: EnvReading | null
+  camera: CameraCount | null
+  dead: DeadLetter | null
+  /** Database rows this entry writes (readings + camera row + dead letter). */
+  rows: number
+}
+
+export interface KnownDevices {
+  hasStation(id: string): boolean
+  hasCamera(id: string): boolean
+}
+
+const lossyUtf8 = new TextDecoder('utf-8', { fatal: false })
+
+/** Payload text for a dead letter: truncated, and without NUL characters (PostgreSQL text cannot hold them). */
+export function payloadExcerpt(payload: Uint8Array): string {
+  const head = payload.subarray(0, DEAD_LETTER_PAYLOAD_CHARS * 4)
+  const text = lossyUtf8.decode(head).replaceAll('\u0000', '\uFFFD')
+  return text.length > DEAD_LETTER_PAYLOAD_CHARS ? `${text.slice(0, DEAD_LETTER_PAYLOAD_CHARS)}…` : text
+}
+
+function deadLetter(topic: string, payload: Uint8Array, problems: Problem[], accepted: number): DeadLetter {
+  return {
+    topic,
+    code: problems[0]!.code,
+    reason: problems.map((p) => p.message).join('; '),
+    payload: payloadExcerpt(payload),
+    payloadBytes: payload.byteLength,
+    accepted,
+  }
+}
+
+export function toEntry(topic: string, payload: Uint8Array, topics: TopicMap, known: KnownDevices, now: number, limits: IngestLimits): Entry {
+  const device = topics.parse(topic)
+  if (device.kind === 'unknown') {
+    return { env: null, camera: null, dead: deadLetter(topic, payload, [{ code: 'unknown_topic', message: device.reason }], 0), rows: 1 }
+  }
+  if (device.kind === 'env') {
+    if (!known.hasStation(device.id)) {
+      const problem: Problem = { code: 'unknown_station', message: `station '${device.id}' is not in the reference data (load it with npm run db:load -- stations)` }
+      return { env: null, camera: null, dead: deadLetter(topic, payload, [problem], 0), rows: 1 }
+    }
+    const parsed = parseEnvPayload(device.id, payload, now, limits)
+    const stored = parsed.value ? Object.keys(parsed.value.values).length : 0
+    const dead = parsed.problems.length ? deadLetter(topic, payload, parsed.problems, stored) : null
+    return { env: parsed.value, camera: null, dead, rows: stored + (dead ? 1 : 0) }
+  }
+  if (!known.hasCamera(device.id)) {
+    const problem: Problem = { code: 'unknown_camera', message: `camera '${device.id}' is not in the reference data (load it with npm run db:load -- cameras)` }
+    return { env: null, camera: null, dead: deadLetter(topic, payload, [problem], 0), rows: 1 }
+  }
+  const parsed = parseCameraPayload(device.id, payload, now, limits)
+  const stored = parsed.value ? Object.keys(parsed.value.counts).length + (parsed.value.inside === null ? 0 : 1) : 0
+  const dead = parsed.problems.length ? deadLetter(topic, payload, parsed.problems, stored) : null
+  return { env: null, camera: parsed.value, dead, rows: (parsed.value ? 1 : 0) + (dead ? 1 : 0) }
+}

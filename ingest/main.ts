@@ -1,0 +1,65 @@
+// `npm run start:ingest`: one ingest worker against real services. Run several: on a broker with shared
+// subscriptions they split the load through $share/ioc-ingest/…; give each a stable INGEST_CLIENT_ID so a
+// restarted worker resumes its session. /healthz and /metrics are served on INGEST_HTTP_PORT.
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { loadConfigOrExit } from '../core/config.ts'
+import { createLifecycle } from '../core/lifecycle.ts'
+import { configureLogging, createLogger } from '../core/log.ts'
+import { registry } from '../core/metrics.ts'
+import { createPool } from '../db/pool.ts'
+import { prepareDatabase } from '../db/setup.ts'
+import { startIngest } from './service.ts'
+
+const config = loadConfigOrExit()
+configureLogging(config.log)
+const log = createLogger('ingest')
+const life = createLifecycle()
+
+async function main(): Promise<void> {
+  if (!config.databaseUrl || !config.mqttUrl) {
+    throw new Error(`start:ingest runs against real services: set ${!config.databaseUrl ? 'DATABASE_URL' : 'MQTT_URL'} (or use npm start for the all-in-one)`)
+  }
+  const pool = createPool(config.databaseUrl, { max: 2, applicationName: 'ioc-ingest' })
+  life.onStop('database connections', () => pool.end())
+  await prepareDatabase(pool, config, false)
+  const ingest = await startIngest({
+    pool,
+    mqttUrl: config.mqttUrl,
+    mqttVersion: config.mqttVersion,
+    topicRoot: config.topicRoot,
+    clientId: config.ingest.clientId,
+    shared: config.ingest.shared,
+    receiveMaximum: config.ingest.receiveMaximum,
+    batchMaxRows: config.ingest.batchMaxRows,
+    batchMaxWaitMs: config.ingest.batchMaxWaitMs,
+    limits: { maxPayloadBytes: config.ingest.maxPayloadBytes, maxAgeMs: config.ingest.maxAgeMs, maxFutureMs: config.ingest.maxFutureMs },
+  })
+  life.onStop('ingest', () => ingest.stop())
+
+  const http = createServer(async (req, res) => {
+    if (req.url === '/metrics') {
+      res.setHeader('content-type', registry.contentType)
+      res.end(await registry.metrics())
+    } else if (req.url === '/healthz') {
+      const db = await pool.query('SELECT 1').then(() => true, () => false)
+      const problems = [...(db ? [] : ['database: not reachable']), ...(ingest.client.connected ? [] : ['broker: not connected'])]
+      res.statusCode = problems.length ? 503 : 200
+      res.setHeader('content-type', 'application/json')
+      res.end(JSON.stringify({ ok: problems.length === 0, database: db ? 'up' : 'down', broker: ingest.client.connected ? 'up' : 'down', problems }))
+    } else {
+      res.statusCode = 404
+      res.end()
+    }
+  })
+  await new Promise<void>((resolve) => http.listen(config.ingest.httpPort, resolve))
+  life.onStop('http', () => new Promise<void>((r) => http.close(() => r())))
+  await ingest.ready
+  const port = (http.address() as AddressInfo).port
+  log.info(`ingest worker ${config.ingest.clientId} running; /healthz and /metrics on port ${port}`)
+}
+
+main().catch((err: Error) => {
+  log.error(`start-up failed: ${err.message}`)
+  void life.shutdown(1, 'start-up failed')
+})

@@ -1,0 +1,46 @@
+// `npm run start:server`: the server alone (REST, Socket.IO, the wall) against real services; run as many
+// as needed behind a load balancer. It also runs aggregate maintenance where no TimescaleDB job scheduler
+// does (one instance at a time, by advisory lock).
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { loadConfigOrExit } from '../core/config.ts'
+import { createLifecycle } from '../core/lifecycle.ts'
+import { configureLogging, createLogger } from '../core/log.ts'
+import { startMaintenance } from '../db/maintenance.ts'
+import { createPool } from '../db/pool.ts'
+import { prepareDatabase } from '../db/setup.ts'
+import { startServer } from './service.ts'
+
+const config = loadConfigOrExit()
+configureLogging(config.log)
+const log = createLogger('server')
+const life = createLifecycle()
+
+async function main(): Promise<void> {
+  if (!config.databaseUrl || !config.mqttUrl) {
+    throw new Error(`start:server runs against real services: set ${!config.databaseUrl ? 'DATABASE_URL' : 'MQTT_URL'} (or use npm start for the all-in-one)`)
+  }
+  const pool = createPool(config.databaseUrl, { max: 8, applicationName: 'ioc-server' })
+  life.onStop('database connections', () => pool.end())
+  const prepared = await prepareDatabase(pool, config, false)
+  const maintenance = startMaintenance(pool, prepared.mode, config.storage, config.ingest.maxAgeMs)
+  life.onStop('maintenance', () => maintenance.stop())
+  const server = await startServer({
+    pool,
+    mqttUrl: config.mqttUrl,
+    mqttVersion: config.mqttVersion,
+    topicRoot: config.topicRoot,
+    port: config.port,
+    host: config.host,
+    coalesceMs: config.live.coalesceMs,
+    thresholds: config.status,
+    clientDir: join(fileURLToPath(new URL('..', import.meta.url)), 'client'),
+  })
+  life.onStop('server', () => server.stop())
+  log.info(`server running at ${server.url}`)
+}
+
+main().catch((err: Error) => {
+  log.error(`start-up failed: ${err.message}`)
+  void life.shutdown(1, 'start-up failed')
+})

@@ -1,0 +1,78 @@
+// A running IOC over real connections for integration tests: a prepared database (migrated, demo province
+// seeded), ingest and server in this process on ephemeral ports, with a unique topic root.
+import type { MqttClient } from 'mqtt'
+import { DEFAULT_STATUS_THRESHOLDS } from '../../contract/index.ts'
+import { loadConfig, type Config } from '../../core/config.ts'
+import { prepareDatabase, type PreparedDatabase } from '../../db/setup.ts'
+import { startIngest, type IngestService } from '../../ingest/service.ts'
+import { startServer, type RunningServer } from '../../server/service.ts'
+import { publisher, uniqueTopicRoot, type TestBroker } from './brokers.ts'
+import type { TestDatabase } from './databases.ts'
+
+export interface Stack {
+  prepared: PreparedDatabase
+  ingest: IngestService
+  server: RunningServer
+  pub: MqttClient
+  topicRoot: string
+  config: Readonly<Config>
+  stop(): Promise<void>
+}
+
+/** Defaults as a deployment would have them, with overrides from `env` (same variable names as production). */
+export function testConfig(env: Record<string, string> = {}): Readonly<Config> {
+  return loadConfig({ MQTT_URL: 'mqtt://127.0.0.1:1', DATABASE_URL: 'postgres://x@127.0.0.1/x', INGEST_SHARED: '0', ...env })
+}
+
+export async function startStack(db: TestDatabase, broker: TestBroker, env: Record<string, string> = {}): Promise<Stack> {
+  const config = testConfig(env)
+  const topicRoot = uniqueTopicRoot()
+  const prepared = await prepareDatabase(db.pool, config, db.kind === 'embedded')
+  const ingest = await startIngest({
+    pool: db.pool,
+    mqttUrl: broker.url,
+    mqttVersion: broker.version,
+    topicRoot,
+    clientId: `test-ingest-${Math.random().toString(36).slice(2, 8)}`,
+    shared: broker.shared,
+    receiveMaximum: config.ingest.receiveMaximum,
+    batchMaxRows: config.ingest.batchMaxRows,
+    batchMaxWaitMs: config.ingest.batchMaxWaitMs,
+    limits: { maxPayloadBytes: config.ingest.maxPayloadBytes, maxAgeMs: config.ingest.maxAgeMs, maxFutureMs: config.ingest.maxFutureMs },
+  })
+  const server = await startServer({
+    pool: db.pool,
+    mqttUrl: broker.url,
+    mqttVersion: broker.version,
+    topicRoot,
+    port: 0,
+    host: '127.0.0.1',
+    coalesceMs: config.live.coalesceMs,
+    thresholds: DEFAULT_STATUS_THRESHOLDS,
+    clientDir: null,
+  })
+  const pub = await publisher(broker)
+  // a test's first message must find both subscriptions in place
+  await Promise.all([ingest.ready, server.liveReady])
+  return {
+    prepared,
+    ingest,
+    server,
+    pub,
+    topicRoot,
+    config,
+    async stop() {
+      await pub.endAsync()
+      await server.stop()
+      await ingest.stop()
+    },
+  }
+}
+
+/** The combinations every end-to-end suite runs: all embedded, and the real services when configured. */
+export const STACK_TARGETS: { db: 'embedded' | 'postgres'; broker: 'embedded' | 'mosquitto' }[] = [
+  { db: 'embedded', broker: 'embedded' },
+  ...(process.env.TEST_DATABASE_URL || process.env.TEST_MQTT_URL
+    ? [{ db: process.env.TEST_DATABASE_URL ? ('postgres' as const) : ('embedded' as const), broker: process.env.TEST_MQTT_URL ? ('mosquitto' as const) : ('embedded' as const) }]
+    : []),
+]

@@ -1,0 +1,110 @@
+// Bad input never crashes ingest and is never dropped silently: each kind becomes a dead letter with its
+// reason, the good part of a partly bad message is stored, and GET /api/dead-letters lists them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cameraPayload, envPayload } from '../../contract/index.ts'
+import { openTestBroker, type TestBroker } from '../helpers/brokers.ts'
+import { openTestDatabase, type TestDatabase } from '../helpers/databases.ts'
+import { STACK_TARGETS, startStack, type Stack } from '../helpers/stack.ts'
+import { waitFor } from '../helpers/wait.ts'
+
+describe.each(STACK_TARGETS)('dead letters on $db database + $broker broker', ({ db: dbKind, broker: brokerKind }) => {
+  let db: TestDatabase
+  let broker: TestBroker
+  let stack: Stack
+
+  beforeAll(async () => {
+    db = await openTestDatabase(dbKind)
+    broker = await openTestBroker(brokerKind)
+    stack = await startStack(db, broker, { INGEST_MAX_PAYLOAD_BYTES: '4096', INGEST_MAX_AGE: '2d', INGEST_MAX_FUTURE: '10m' })
+  })
+
+  afterAll(async () => {
+    await stack?.stop()
+    await broker?.close()
+    await db?.close()
+  })
+
+  const now = () => Date.now()
+  const env = (station: string) => `${stack.topicRoot}/env/${station}`
+  const cam = (camera: string) => `${stack.topicRoot}/camera/${camera}`
+
+  // [what, topic, payload, expected code, words the reason must contain]
+  const cases: [string, () => string, () => string, string, string][] = [
+    ['invalid JSON', () => env('QN-KK-002'), () => '{"ts": 1, "values": {', 'invalid_json', 'not JSON'],
+    ['a wrong type', () => env('QN-KK-002'), () => envPayload(now(), { pm25: 'high' as unknown as number }), 'wrong_type', 'values.pm25: expected a number'],
+    ['a non-finite number', () => env('QN-KK-002'), () => `{"ts": ${now()}, "values": {"pm10": 1e400}}`, 'non_finite', 'values.pm10'],
+    ['a physically impossible value', () => env('QN-KK-002'), () => envPayload(now(), { humidity: 140 }), 'out_of_range', 'values.humidity: 140 is outside the physical range'],
+    ['an unknown station', () => env('ZZ-NOT-A-STATION'), () => envPayload(now(), { pm25: 10 }), 'unknown_station', "station 'ZZ-NOT-A-STATION'"],
+    ['an unknown camera', () => cam('ZZ-NOT-A-CAMERA'), () => cameraPayload(now(), 60, { car: 3 }), 'unknown_camera', "camera 'ZZ-NOT-A-CAMERA'"],
+    ['a timestamp too far in the past', () => env('QN-KK-002'), () => envPayload(now() - 3 * 86_400_000, { pm25: 10 }), 'timestamp_too_old', 'older than the accepted 2 d'],
+    ['a timestamp too far in the future', () => env('QN-KK-002'), () => envPayload(now() + 3_600_000, { pm25: 10 }), 'timestamp_in_future', 'more than 10 min ahead'],
+    ['an oversized payload', () => env('QN-KK-002'), () => envPayload(now(), { pm25: 10 }).replace('}}', `}, "pad": "${'x'.repeat(5000)}"}`), 'payload_too_large', 'the limit is 4096'],
+    ['an unknown metric', () => env('QN-KK-002'), () => envPayload(now(), { radon: 3 } as never), 'unknown_metric', "'radon' is not a known metric"],
+    ['an epoch in seconds', () => env('QN-KK-002'), () => envPayload(Math.floor(now() / 1000), { pm25: 10 }), 'timestamp_too_old', 'looks like epoch seconds'],
+    ['a fractional camera count', () => cam('QN-CAM-001'), () => cameraPayload(now(), 60, { car: 2.5 }), 'out_of_range', 'counts.car: 2.5 is not a whole number'],
+  ]
+
+  it.each(cases)('dead-letters %s with its reason', async (_what, topic, payload, code, reason) => {
+    const t = topic()
+    const p = payload()
+    const before = await db.pool.query('SELECT coalesce(max(id), 0)::int AS id FROM dead_letters')
+    await stack.pub.publishAsync(t, p, { qos: 1 })
+    const row = await waitFor(
+      () => db.pool.query('SELECT topic, code, reason, payload, payload_bytes, accepted FROM dead_letters WHERE id > $1', [before.rows[0].id]),
+      (r) => r.rowCount === 1,
+      `a dead letter for ${t}`,
+    )
+    expect(row.rows[0]).toMatchObject({ topic: t, code, payload_bytes: Buffer.byteLength(p), accepted: 0 })
+    expect(row.rows[0].reason).toContain(reason)
+    expect(row.rows[0].payload).toBe(p.length > 2048 ? `${p.slice(0, 2048)}…` : p)
+  })
+
+  it('stores the good values of a partly bad message and dead-letters the rest', async () => {
+    const ts = now()
+    await stack.pub.publishAsync(env('QN-KK-003'), envPayload(ts, { pm25: 22.5, so2: -4, temp: 'warm' as unknown as number, no2: 31 }), { qos: 1 })
+    const stored = await waitFor(
+      () => db.pool.query(`SELECT metric, value FROM station_readings WHERE station_id = 'QN-KK-003' AND ts = to_timestamp($1 / 1000.0) ORDER BY metric`, [ts]),
+      (r) => r.rowCount === 2,
+      'the two good values',
+    )
+    expect(stored.rows).toEqual([
+      { metric: 'no2', value: 31 },
+      { metric: 'pm25', value: 22.5 },
+    ])
+    const dead = await db.pool.query(`SELECT code, reason, accepted FROM dead_letters WHERE topic = $1 AND accepted > 0`, [env('QN-KK-003')])
+    expect(dead.rows).toHaveLength(1)
+    expect(dead.rows[0]).toMatchObject({ code: 'out_of_range', accepted: 2 })
+    expect(dead.rows[0].reason).toContain('values.so2: -4 is outside')
+    expect(dead.rows[0].reason).toContain('values.temp: expected a number')
+  })
+
+  it('keeps ingesting good readings after bad ones', async () => {
+    const ts = now()
+    await stack.pub.publishAsync(env('QN-KK-004'), 'not json at all', { qos: 1 })
+    await stack.pub.publishAsync(env('QN-KK-004'), envPayload(ts, { pm25: 5 }), { qos: 1 })
+    await waitFor(
+      () => db.pool.query(`SELECT 1 FROM station_readings WHERE station_id = 'QN-KK-004' AND ts = to_timestamp($1 / 1000.0)`, [ts]),
+      (r) => r.rowCount === 1,
+      'the good reading',
+    )
+  })
+
+  it('lists recent dead letters through the API, newest first, filterable by code', async () => {
+    const res = await fetch(`${stack.server.url}/api/dead-letters?limit=500`)
+    expect(res.status).toBe(200)
+    const { items } = (await res.json()) as { items: { code: string; receivedAt: string; topic: string; reason: string }[] }
+    expect(items.length).toBeGreaterThanOrEqual(cases.length)
+    expect(new Set(items.map((i) => i.code))).toEqual(new Set([...cases.map((c) => c[3]), 'invalid_json']))
+    const times = items.map((i) => Date.parse(i.receivedAt))
+    expect([...times].sort((a, b) => b - a)).toEqual(times)
+    const filtered = (await (await fetch(`${stack.server.url}/api/dead-letters?code=unknown_station`)).json()) as { items: { code: string }[] }
+    expect(filtered.items.length).toBeGreaterThan(0)
+    expect(filtered.items.every((i) => i.code === 'unknown_station')).toBe(true)
+  })
+
+  it('rejects a bad dead-letter query with a 400 naming the parameter', async () => {
+    const res = await fetch(`${stack.server.url}/api/dead-letters?limit=0`)
+    expect(res.status).toBe(400)
+    expect(await res.json()).toEqual({ error: { code: 'bad_request', field: 'limit', message: 'limit: expected an integer 1–1000' } })
+  })
+})

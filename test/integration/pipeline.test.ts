@@ -1,0 +1,111 @@
+// The whole path over real connections: MQTT → ingest → database → server → REST and Socket.IO, on the
+// embedded broker + embedded TimescaleDB, and on Mosquitto + PostgreSQL when TEST_MQTT_URL and
+// TEST_DATABASE_URL are set.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { io as connectSocket, type Socket } from 'socket.io-client'
+import { cameraPayload, envPayload, type Ack, type ClientToServerEvents, type ServerToClientEvents, type Snapshot, type StationState } from '../../contract/index.ts'
+import { openTestBroker, type TestBroker } from '../helpers/brokers.ts'
+import { openTestDatabase, type TestDatabase } from '../helpers/databases.ts'
+import { STACK_TARGETS, startStack, type Stack } from '../helpers/stack.ts'
+import { waitFor } from '../helpers/wait.ts'
+
+describe.each(STACK_TARGETS)('pipeline on $db database + $broker broker', ({ db: dbKind, broker: brokerKind }) => {
+  let db: TestDatabase
+  let broker: TestBroker
+  let stack: Stack
+  let socket: Socket<ServerToClientEvents, ClientToServerEvents>
+
+  beforeAll(async () => {
+    db = await openTestDatabase(dbKind)
+    broker = await openTestBroker(brokerKind)
+    stack = await startStack(db, broker)
+    socket = connectSocket(stack.server.url, { transports: ['websocket'] })
+  })
+
+  afterAll(async () => {
+    socket?.close()
+    await stack?.stop()
+    await broker?.close()
+    await db?.close()
+  })
+
+  const subscribe = (rooms: string[]) =>
+    new Promise<Ack<Snapshot>>((resolve) => socket.emit('subscribe', { rooms } as never, resolve))
+  const api = async (path: string) => {
+    const res = await fetch(`${stack.server.url}${path}`)
+    return { status: res.status, body: (await res.json()) as any }
+  }
+
+  it('delivers a published reading to the database, the REST API and a subscribed Socket.IO client', async () => {
+    const snapshot = await subscribe(['stations'])
+    expect(snapshot.ok).toBe(true)
+    expect(snapshot.ok && snapshot.data.stations?.length).toBeGreaterThan(100)
+
+    const seen: StationState[] = []
+    socket.on('stations:delta', (d) => seen.push(...d.stations.filter((s) => s.id === 'QN-KK-001')))
+    const ts = Date.now()
+    await stack.pub.publishAsync(`${stack.topicRoot}/env/QN-KK-001`, envPayload(ts, { pm25: 87.5, pm10: 120.25 }), { qos: 1 })
+
+    const rows = await waitFor(
+      () => db.pool.query(`SELECT metric, value, ts FROM station_readings WHERE station_id = 'QN-KK-001' AND ts = to_timestamp($1 / 1000.0) ORDER BY metric`, [ts]),
+      (r) => r.rowCount === 2,
+      'the reading in station_readings',
+    )
+    expect(rows.rows).toEqual([
+      { metric: 'pm10', value: 120.25, ts },
+      { metric: 'pm25', value: 87.5, ts },
+    ])
+    const station = await waitFor(() => api('/api/stations/QN-KK-001'), (r) => r.body.values?.pm25 === 87.5, 'the API to show the reading')
+    expect(station.body).toMatchObject({ id: 'QN-KK-001', kind: 'air', status: 'online', lastSeen: new Date(ts).toISOString(), values: { pm25: 87.5, pm10: 120.25 } })
+    // one hour of PM2.5 is not enough for NowCast (it needs 2 of the last 3 hours)
+    expect(station.body.aqi).toBeNull()
+    await waitFor(() => seen, (s) => s.some((x) => x.values.pm25 === 87.5 && x.lastSeen === new Date(ts).toISOString()), 'a Socket.IO delta with the reading')
+  })
+
+  it('computes the hourly VN_AQI by NowCast once two of the last three hours have PM2.5', async () => {
+    const now = Date.now()
+    await stack.pub.publishAsync(`${stack.topicRoot}/env/QN-KK-005`, envPayload(now - 3_600_000, { pm25: 40 }), { qos: 1 })
+    await stack.pub.publishAsync(`${stack.topicRoot}/env/QN-KK-005`, envPayload(now, { pm25: 87.5 }), { qos: 1 })
+    // c1 = 87.5, c2 = 40: w* = 0.457 → w = 0.5; NowCast = (87.5 + 0.5·40) / 1.5 = 71.67 µg/m³
+    // PM2.5 50–80 → AQI 100–150: (150 − 100) / (80 − 50) · (71.67 − 50) + 100 = 136.1 → 136, band Kém
+    const got = await waitFor(() => api('/api/stations/QN-KK-005'), (r) => r.body.aqi !== null, 'an AQI')
+    expect(got.body.aqi).toEqual({ value: 136, band: 'poor', dominant: 'pm25', kind: 'hourly' })
+  })
+
+  it('counts a service-center camera period into people inside and arrivals in the last hour', async () => {
+    const cam = (await api('/api/cameras?kind=service_center')).body[0]
+    const ts = Date.now()
+    await stack.pub.publishAsync(`${stack.topicRoot}/camera/${cam.id}`, cameraPayload(ts, 60, { person: 17 }, 42), { qos: 1 })
+    const got = await waitFor(() => api(`/api/cameras/${cam.id}`), (r) => r.body.inside === 42, 'the camera KPIs')
+    expect(got.body).toMatchObject({ id: cam.id, inside: 42, arrivalsLastHour: 17, lastCounts: { person: 17 }, status: 'online' })
+    const row = await db.pool.query('SELECT person, inside, period_sec FROM camera_counts WHERE camera_id = $1', [cam.id])
+    expect(row.rows).toEqual([{ person: 17, inside: 42, period_sec: 60 }])
+  })
+
+  it('stores a redelivered message once', async () => {
+    const ts = Date.now() - 60_000
+    const payload = envPayload(ts, { noise: 61.5 })
+    for (let i = 0; i < 3; i++) await stack.pub.publishAsync(`${stack.topicRoot}/env/QN-TO-001`, payload, { qos: 1 })
+    await waitFor(
+      () => db.pool.query(`SELECT count(*)::int AS n FROM station_readings WHERE station_id = 'QN-TO-001' AND ts = to_timestamp($1 / 1000.0)`, [ts]),
+      (r) => r.rows[0].n === 1,
+      'one stored row',
+    )
+    // the later copies are committed (acknowledged) too, without a second row
+    await new Promise((r) => setTimeout(r, 300))
+    const n = await db.pool.query(`SELECT count(*)::int AS n FROM station_readings WHERE station_id = 'QN-TO-001' AND ts = to_timestamp($1 / 1000.0)`, [ts])
+    expect(n.rows[0].n).toBe(1)
+  })
+
+  it('answers a subscribe to an unknown station with an error naming the room', async () => {
+    const res = await subscribe(['station:NO-SUCH'])
+    expect(res).toEqual({ ok: false, error: { code: 'not_found', field: 'station:NO-SUCH', message: "station 'NO-SUCH' does not exist" } })
+    const bad = await subscribe(['everything'])
+    expect(bad).toMatchObject({ ok: false, error: { code: 'bad_request', field: 'rooms[0]' } })
+  })
+
+  it('reports healthy database and broker', async () => {
+    const h = await api('/healthz')
+    expect(h).toEqual({ status: 200, body: { ok: true, database: 'up', broker: 'up', problems: [] } })
+  })
+})
