@@ -21,7 +21,7 @@ import type { SimulatorStart } from '../simulator/main.ts'
 const config = loadConfigOrExit()
 configureLogging(config.log)
 const log = createLogger('ioc')
-const life = createLifecycle()
+const life = createLifecycle('ioc')
 const root = fileURLToPath(new URL('..', import.meta.url))
 
 async function main(): Promise<void> {
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   life.onStop('ingest', () => ingest.stop())
   await ingest.ready
 
-  const maintenance = startMaintenance(pool, prepared.mode, config.storage, config.ingest.maxAgeMs)
+  const maintenance = startMaintenance(pool, prepared.mode, config.storage, config.ingest.maxAgeMs, { singleConnection: embeddedDb })
   life.onStop('maintenance', () => maintenance.stop())
 
   const server = await startServer({

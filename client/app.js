@@ -12,7 +12,8 @@ const stations = new Map()
 const cameras = new Map()
 const $ = (id) => document.getElementById(id)
 const fmt = (v, d = 1) => (v === null || v === undefined ? '–' : Number(v).toFixed(d))
-const time = (iso) => (iso ? new Date(iso).toLocaleTimeString('vi-VN') : '–')
+// the operations center reads Vietnam time whatever the browser's zone
+const time = (iso) => (iso ? new Date(iso).toLocaleTimeString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' }) : '–')
 let frame = 0
 
 function render() {

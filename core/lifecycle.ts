@@ -2,7 +2,6 @@
 // ingest with its final flush, broker, database), then exit. A second signal exits at once.
 import { createLogger } from './log.ts'
 
-const log = createLogger('lifecycle')
 
 export interface Lifecycle {
   /** Registers a stop step; steps run last-registered first. */
@@ -11,7 +10,9 @@ export interface Lifecycle {
   shutdown(code: number, reason: string): Promise<never>
 }
 
-export function createLifecycle(): Lifecycle {
+/** `name` labels this process's shutdown lines (several IOC processes may share a terminal). */
+export function createLifecycle(name: string): Lifecycle {
+  const log = createLogger(name)
   const steps: { name: string; stop: () => Promise<void> | void }[] = []
   let stopping: Promise<never> | null = null
   const lifecycle: Lifecycle = {

@@ -8,6 +8,7 @@
 import type pg from 'pg'
 import { BUCKET_MS, bucketStart, type Bucket } from '../contract/index.ts'
 import type { Config } from '../core/config.ts'
+import type { Queryable } from '../core/db.ts'
 import { createLogger } from '../core/log.ts'
 import type { Backend } from './migrate.ts'
 
@@ -83,67 +84,94 @@ export async function applyPolicies(pool: pg.Pool, s: StorageConfig, maxAgeMs: n
   }
 }
 
-/** One maintenance round on an already-locked connection. Exported for tests; `now` is injectable. */
-export async function maintain(client: pg.PoolClient, mode: MaintenanceMode, s: StorageConfig, maxAgeMs: number, now: number, withRetention: boolean): Promise<void> {
+/**
+ * Refresh windows are cut into pieces so that no single statement holds the database for long: on the
+ * embedded database every statement takes the one connection ingest also needs.
+ */
+const REFRESH_PIECE_MS: Record<AggregateSpec['bucket'], number> = { '5m': 6 * 3_600_000, '1h': 2 * 86_400_000, '1d': 14 * 86_400_000 }
+
+export function pieces(start: number, end: number, size: number): [number, number][] {
+  const out: [number, number][] = []
+  for (let from = start; from < end; from += size) out.push([from, Math.min(end, from + size)])
+  return out
+}
+
+/**
+ * One maintenance round. `db` is the pool on the embedded database (each statement takes and returns the
+ * single connection, so ingest interleaves) or a connection holding the maintenance lock elsewhere.
+ * Exported for tests; `now` is injectable.
+ */
+export async function maintain(db: Queryable, mode: MaintenanceMode, s: StorageConfig, maxAgeMs: number, now: number, withRetention: boolean): Promise<void> {
   if (mode === 'manual-timescaledb') {
     for (const a of AGGREGATES) {
       const end = bucketStart(now, a.bucket)
       const start = bucketStart(now - maxAgeMs, a.bucket) - BUCKET_MS[a.bucket]
-      // CALL cannot take bind parameters through every driver path; the values are our own numbers
-      await client.query(`CALL refresh_continuous_aggregate('${a.name}', to_timestamp(${start / 1000}), to_timestamp(${end / 1000}))`)
+      // TimescaleDB only recomputes invalidated buckets, so refreshing the whole accepted window each round is cheap
+      for (const [from, to] of pieces(start, end, REFRESH_PIECE_MS[a.bucket])) {
+        // CALL takes no bind parameters on every driver path; these are our own numbers
+        await db.query(`CALL refresh_continuous_aggregate('${a.name}', to_timestamp(${from / 1000}), to_timestamp(${to / 1000}))`)
+      }
     }
   } else if (mode === 'manual-postgres') {
-    await refreshPlain(client, now)
+    await refreshPlain(db, now)
   }
   if (!withRetention) return
   if (mode === 'manual-timescaledb') {
     for (const t of RAW_TABLES) {
-      if (s.retentionRawMs > 0) await client.query(`SELECT drop_chunks('${t}', older_than => INTERVAL '${interval(s.retentionRawMs)}')`)
+      if (s.retentionRawMs > 0) await db.query(`SELECT drop_chunks('${t}', older_than => INTERVAL '${interval(s.retentionRawMs)}')`)
       if (s.compressAfterMs > 0) {
-        await client.query(`SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('${t}', older_than => INTERVAL '${interval(s.compressAfterMs)}') c`)
+        await db.query(`SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('${t}', older_than => INTERVAL '${interval(s.compressAfterMs)}') c`)
       }
     }
     for (const a of AGGREGATES) {
       const keep = retentionFor(a.bucket, s)
-      if (keep > 0) await client.query(`SELECT drop_chunks('${a.name}', older_than => INTERVAL '${interval(keep)}')`)
+      if (keep > 0) await db.query(`SELECT drop_chunks('${a.name}', older_than => INTERVAL '${interval(keep)}')`)
     }
   } else if (mode === 'manual-postgres') {
     for (const t of RAW_TABLES) {
-      if (s.retentionRawMs > 0) await client.query(`DELETE FROM ${t} WHERE ts < to_timestamp($1 / 1000.0)`, [now - s.retentionRawMs])
+      if (s.retentionRawMs > 0) await db.query(`DELETE FROM ${t} WHERE ts < to_timestamp($1 / 1000.0)`, [now - s.retentionRawMs])
     }
     for (const a of AGGREGATES) {
       const keep = retentionFor(a.bucket, s)
-      if (keep > 0) await client.query(`DELETE FROM ${a.name}_store WHERE bucket < to_timestamp($1 / 1000.0)`, [now - keep])
+      if (keep > 0) await db.query(`DELETE FROM ${a.name}_store WHERE bucket < to_timestamp($1 / 1000.0)`, [now - keep])
     }
   }
-  await client.query(`DELETE FROM dead_letters WHERE received_at < to_timestamp($1 / 1000.0)`, [now - DEAD_LETTER_RETENTION_MS])
+  await db.query(`DELETE FROM dead_letters WHERE received_at < to_timestamp($1 / 1000.0)`, [now - DEAD_LETTER_RETENTION_MS])
 }
 
 /** Plain PostgreSQL: re-materialize buckets that received late rows, then move each watermark up to the last complete bucket. */
-async function refreshPlain(client: pg.PoolClient, now: number): Promise<void> {
-  const state = await client.query<{ name: string; watermark: number }>('SELECT name, watermark FROM ioc_aggregates')
+async function refreshPlain(db: Queryable, now: number): Promise<void> {
+  const state = await db.query<{ name: string; watermark: number }>('SELECT name, watermark FROM ioc_aggregates')
   const watermark = new Map(state.rows.map((r) => [r.name, r.watermark]))
+  const refresh = (name: string, from: number | '-infinity', to: number) =>
+    db.query('SELECT ioc_refresh_aggregate($1, $2::timestamptz, to_timestamp($3 / 1000.0))', [name, from === '-infinity' ? from : new Date(from).toISOString(), to])
   for (const source of RAW_TABLES) {
-    const inv = await client.query<{ lo: number | null; hi: number | null; upto: number | null }>(
+    const inv = await db.query<{ lo: number | null; hi: number | null; upto: number | null }>(
       'SELECT min(from_ts) AS lo, max(to_ts) AS hi, max(id) AS upto FROM ioc_invalidations WHERE source = $1',
       [source],
     )
     const { lo, hi, upto } = inv.rows[0]!
+    let oldest: number | null | undefined
     for (const a of AGGREGATES.filter((x) => x.source === source)) {
       const mark = watermark.get(a.name) ?? -Infinity
+      const size = REFRESH_PIECE_MS[a.bucket]
       if (lo !== null && hi !== null && Number.isFinite(mark) && lo < mark) {
-        const from = bucketStart(lo, a.bucket)
         const to = Math.min(mark, bucketStart(hi, a.bucket) + BUCKET_MS[a.bucket])
-        await client.query('SELECT ioc_refresh_aggregate($1, to_timestamp($2 / 1000.0), to_timestamp($3 / 1000.0))', [a.name, from, to])
+        for (const [f, t] of pieces(bucketStart(lo, a.bucket), to, size)) await refresh(a.name, f, t)
       }
       const end = bucketStart(now, a.bucket)
-      if (end > mark) {
-        // from -infinity on the first run: materializes whatever history is already there
-        const from = Number.isFinite(mark) ? new Date(mark).toISOString() : '-infinity'
-        await client.query('SELECT ioc_refresh_aggregate($1, $2::timestamptz, to_timestamp($3 / 1000.0))', [a.name, from, end])
+      if (end <= mark) continue
+      if (Number.isFinite(mark)) {
+        for (const [f, t] of pieces(mark, end, size)) await refresh(a.name, f, t)
+        continue
       }
+      // first run: materialize the history already there, starting below its oldest row
+      oldest ??= (await db.query<{ ts: number | null }>(`SELECT min(ts) AS ts FROM ${source}`)).rows[0]!.ts
+      const parts = pieces(oldest === null ? end : Math.min(end, bucketStart(oldest, a.bucket)), end, size)
+      if (parts.length === 0) await refresh(a.name, '-infinity', end)
+      for (const [i, [f, t]] of parts.entries()) await refresh(a.name, i === 0 ? '-infinity' : f, t)
     }
-    if (upto !== null) await client.query('DELETE FROM ioc_invalidations WHERE source = $1 AND id <= $2', [source, upto])
+    if (upto !== null) await db.query('DELETE FROM ioc_invalidations WHERE source = $1 AND id <= $2', [source, upto])
   }
 }
 
@@ -153,29 +181,45 @@ export interface Maintenance {
   stop(): Promise<void>
 }
 
-export function startMaintenance(pool: pg.Pool, mode: MaintenanceMode, s: StorageConfig, maxAgeMs: number, now: () => number = Date.now): Maintenance {
+export function startMaintenance(
+  pool: pg.Pool,
+  mode: MaintenanceMode,
+  s: StorageConfig,
+  maxAgeMs: number,
+  opts: { singleConnection: boolean; now?: () => number },
+): Maintenance {
+  const now = opts.now ?? Date.now
   let lastRetention = 0
   let running: Promise<boolean> | null = null
+  const round = async (db: Queryable, t: number, retention: boolean) => {
+    await maintain(db, mode, s, maxAgeMs, t, retention)
+    if (retention) lastRetention = t
+  }
   const runOnce = (withRetention?: boolean): Promise<boolean> => {
     running ??= (async () => {
       const t = now()
       const retention = withRetention ?? t - lastRetention >= RETENTION_EVERY_MS
+      // one process owns the embedded database: no lock, and the connection goes back to ingest between statements
+      if (opts.singleConnection) {
+        await round(pool, t, retention)
+        return true
+      }
       const client = await pool.connect()
       try {
         const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [LOCK_KEY])
         if (!got.rows[0]!.ok) return false
         try {
-          await maintain(client, mode, s, maxAgeMs, t, retention)
-          if (retention) lastRetention = t
+          await round(client, t, retention)
           return true
         } finally {
           await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY])
         }
       } finally {
         client.release()
-        running = null
       }
-    })()
+    })().finally(() => {
+      running = null
+    })
     return running
   }
   const timer = setInterval(() => {

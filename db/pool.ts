@@ -27,7 +27,8 @@ export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
     connectionString: url,
     max: opts.singleConnection ? 1 : (opts.max ?? 5),
     idleTimeoutMillis: opts.singleConnection ? 0 : 30_000,
-    connectionTimeoutMillis: 10_000,
+    // on the embedded database a caller may queue behind a long maintenance statement
+    connectionTimeoutMillis: opts.singleConnection ? 60_000 : 10_000,
     application_name: opts.applicationName ?? 'ioc',
     keepAlive: true,
   })

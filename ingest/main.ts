@@ -14,7 +14,7 @@ import { startIngest } from './service.ts'
 const config = loadConfigOrExit()
 configureLogging(config.log)
 const log = createLogger('ingest')
-const life = createLifecycle()
+const life = createLifecycle('ingest')
 
 async function main(): Promise<void> {
   if (!config.databaseUrl || !config.mqttUrl) {

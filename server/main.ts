@@ -14,7 +14,7 @@ import { startServer } from './service.ts'
 const config = loadConfigOrExit()
 configureLogging(config.log)
 const log = createLogger('server')
-const life = createLifecycle()
+const life = createLifecycle('server')
 
 async function main(): Promise<void> {
   if (!config.databaseUrl || !config.mqttUrl) {
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const pool = createPool(config.databaseUrl, { max: 8, applicationName: 'ioc-server' })
   life.onStop('database connections', () => pool.end())
   const prepared = await prepareDatabase(pool, config, false)
-  const maintenance = startMaintenance(pool, prepared.mode, config.storage, config.ingest.maxAgeMs)
+  const maintenance = startMaintenance(pool, prepared.mode, config.storage, config.ingest.maxAgeMs, { singleConnection: false })
   life.onStop('maintenance', () => maintenance.stop())
   const server = await startServer({
     pool,

@@ -99,7 +99,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const liveReady = new Promise<void>((resolve) => (liveSubscribed = resolve))
   app.get('/healthz', async (_req, res) => {
     const problems: string[] = []
-    const database = await pingDatabase(o.pool, 2000).then(
+    const database = await pingDatabase(o.pool, 5000).then(
       () => 'up' as const,
       (err: Error) => {
         problems.push(`database: ${err.message}`)

@@ -46,7 +46,7 @@ async function reference(config: ReturnType<typeof loadConfigOrExit>): Promise<S
 async function main(): Promise<void> {
   const config = loadConfigOrExit()
   configureLogging(config.log)
-  const life = createLifecycle()
+  const life = createLifecycle('simulator')
   // forked by `npm start`: the parent decides when we stop (Ctrl-C reaches the whole process group)
   if (process.send) {
     process.removeAllListeners('SIGINT')

@@ -58,6 +58,10 @@ async function main(): Promise<void> {
   await mkdir(dataDir, { recursive: true })
   const lock = await takeLock(dataDir)
   const db = await PGlite.create(join(dataDir, 'pgdata'), { extensions: { timescaledb } })
+  // Without shared_preload_libraries, a reopened database loads TimescaleDB lazily and without its TSL
+  // module, and every insert into a hypertable with a continuous aggregate then fails ("not supported under
+  // the current license"). Loading the library first, as a server's preload would, avoids that.
+  await db.exec(`LOAD 'timescaledb'`)
   const server = framedServer(db, Number(process.env.IOC_EMBEDDED_PORT ?? 0))
   await server.start()
   const port = Number(server.getServerConn().split(':').pop())

@@ -129,7 +129,7 @@ describe.skipIf(!real)('ingest worker processes on Mosquitto + PostgreSQL', () =
 })
 
 describe('embedded database durability', () => {
-  it('keeps every committed reading across a SIGKILL of the database process', async () => {
+  it('keeps every committed reading across a SIGKILL of the database process, and takes new ones after reopening', async () => {
     const db = await embeddedTestDatabase()
     try {
       await prepareDatabase(db.pool, testConfig(), true)
@@ -144,6 +144,9 @@ describe('embedded database durability', () => {
       const pool = createPool(again.url, { singleConnection: true })
       const r = await pool.query('SELECT count(*)::int AS n FROM station_readings')
       expect(r.rows[0].n).toBe(6000)
+      // and the reopened database takes new readings (hypertables with continuous aggregates need TimescaleDB's TSL module loaded)
+      await writeBatch(pool, [{ stationId: 'QN-KK-001', ts: Date.now(), values: { pm25: 1 } }], [], [])
+      expect((await pool.query('SELECT count(*)::int AS n FROM station_readings')).rows[0].n).toBe(6001)
       await pool.end()
       await again.stop()
     } finally {
