@@ -89,9 +89,9 @@ export class Batcher<T> {
       await work
       return true
     }
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const finished = await Promise.race([work.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)))])
-    clearTimeout(timer)
+    let timer: unknown = null
+    const finished = await Promise.race([work.then(() => true), new Promise<boolean>((r) => (timer = this.timers.setTimeout(() => r(false), timeoutMs)))])
+    this.timers.clearTimeout(timer)
     if (!finished) this.stop()
     return finished
   }
@@ -115,7 +115,8 @@ export class Batcher<T> {
     this.due = false
     if (this.timer !== null) this.timers.clearTimeout(this.timer)
     this.timer = null
-    this.flushing = this.flushWithRetry(batch).finally(() => {
+    // flushWithRetry rejects only once stopped: the entries stay unacknowledged and the broker redelivers them
+    this.flushing = this.flushWithRetry(batch).catch(() => {}).finally(() => {
       this.flushing = null
       this.inFlightRows = 0
       this.releaseWaiters()

@@ -18,6 +18,8 @@ export function completeMessagesLength(buf: Buffer, state: { startup: boolean })
       // untyped: Int32 length (including itself) then Int32 protocol code
       if (buf.length - end < 8) return end
       const len = buf.readInt32BE(end)
+      // a length below the header's own size would never advance `end`: not PostgreSQL, stop reading it
+      if (len < 8) throw new RangeError(`startup message length ${len} is below 8`)
       if (buf.length - end < len) return end
       const code = buf.readInt32BE(end + 4)
       end += len
@@ -26,6 +28,7 @@ export function completeMessagesLength(buf: Buffer, state: { startup: boolean })
       // typed: Byte1 type, Int32 length (including itself, not the type byte)
       if (buf.length - end < 5) return end
       const len = buf.readInt32BE(end + 1)
+      if (len < 4) throw new RangeError(`message length ${len} is below 4`)
       if (buf.length - end < len + 1) return end
       end += len + 1
     }
@@ -36,13 +39,28 @@ export function framedSocket(socket: Socket): Socket {
   const proxy = new EventEmitter()
   const state = { startup: true }
   let pending: Buffer = Buffer.alloc(0)
-  socket.on('data', (chunk: Buffer) => {
+  const onData = (chunk: Buffer) => {
     pending = pending.length ? Buffer.concat([pending, chunk]) : chunk
-    const n = completeMessagesLength(pending, state)
+    let n: number
+    try {
+      n = completeMessagesLength(pending, state)
+    } catch (err) {
+      socket.destroy(err as Error)
+      return
+    }
     if (n === 0) return
     const whole = pending.subarray(0, n)
     pending = pending.subarray(n)
     proxy.emit('data', whole)
+  }
+  // Read only once the handler listens. The server queues a connection while another one is attached and
+  // listens only when its turn comes; a bare net.Socket keeps the client's startup message buffered until
+  // then, whereas reading it here at once would emit it to nobody and leave the client waiting forever.
+  let reading = false
+  proxy.on('newListener', (event: string | symbol) => {
+    if (event !== 'data' || reading) return
+    reading = true
+    socket.on('data', onData)
   })
   socket.on('error', (err) => proxy.emit('error', err))
   socket.on('close', () => proxy.emit('close'))

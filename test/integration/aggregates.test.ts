@@ -1,0 +1,92 @@
+// Aggregates and their upkeep on both backends: the chart resolutions equal a GROUP BY over the raw rows,
+// late readings are re-materialized, daily buckets follow Vietnam's day, and retention (and compression on
+// TimescaleDB) drop what is old — driven by the maintenance round the IOC runs where no job scheduler does.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { maintain } from '../../db/maintenance.ts'
+import { prepareDatabase, type PreparedDatabase } from '../../db/setup.ts'
+import { writeBatch } from '../../ingest/writer.ts'
+import { stationSeries } from '../../server/repository.ts'
+import { DATABASE_TARGETS, openTestDatabase, type TestDatabase } from '../helpers/databases.ts'
+import { testConfig } from '../helpers/stack.ts'
+
+const HOUR = 3_600_000
+const storage = testConfig({ RETENTION_RAW: '10d', RETENTION_5M: '20d', COMPRESS_AFTER: '8d', INGEST_MAX_AGE: '7d' }).storage
+const MAX_AGE = 7 * 24 * HOUR
+
+describe.each(DATABASE_TARGETS)('aggregates on the %s database', (kind) => {
+  let db: TestDatabase
+  let prepared: PreparedDatabase
+  // a fixed "now" on a 5-minute boundary keeps bucket arithmetic exact
+  const now = Math.floor(Date.now() / (5 * 60_000)) * 5 * 60_000
+  const round = (t = now, retention = false) => maintain(db.pool, prepared.mode, storage, MAX_AGE, t, retention)
+
+  beforeAll(async () => {
+    db = await openTestDatabase(kind)
+    prepared = await prepareDatabase(db.pool, testConfig({ SEED_DEMO: '1' }), kind === 'embedded')
+    // three hours of one reading a minute: value = minutes before now
+    const readings = Array.from({ length: 180 }, (_, i) => ({ stationId: 'QN-KK-001', ts: now - (i + 1) * 60_000, values: { pm25: i + 1, no2: 2 * (i + 1) } }))
+    await writeBatch(db.pool, readings, [], [])
+    await round()
+  })
+
+  afterAll(async () => {
+    await db?.close()
+  })
+
+  it('materializes 5-minute and hourly buckets equal to a GROUP BY over the raw readings', async () => {
+    for (const [view, width] of [['env_5m', '5 minutes'], ['env_1h', '1 hour']] as const) {
+      const fromView = await db.pool.query(`SELECT bucket, avg, min, max, count FROM ${view} WHERE station_id = 'QN-KK-001' AND metric = 'pm25' ORDER BY bucket`)
+      const direct = await db.pool.query(
+        `SELECT time_bucket(INTERVAL '${width}', ts) AS bucket, avg(value), min(value), max(value), count(*) FROM station_readings
+         WHERE station_id = 'QN-KK-001' AND metric = 'pm25' GROUP BY 1 ORDER BY 1`,
+      )
+      expect(fromView.rows).toEqual(direct.rows)
+    }
+    const fives = await db.pool.query(`SELECT count(*)::int AS n FROM env_5m WHERE station_id = 'QN-KK-001' AND metric = 'pm25'`)
+    expect(fives.rows[0].n).toBe(36)
+  })
+
+  it('re-materializes a bucket that receives a late reading at the next round', async () => {
+    const late = now - 2 * HOUR + 30_000 // inside an already materialized 5-minute bucket
+    await writeBatch(db.pool, [{ stationId: 'QN-KK-001', ts: late, values: { pm25: 1000 } }], [], [])
+    await round()
+    const bucket = Math.floor(late / 300_000) * 300_000
+    const r = await db.pool.query(`SELECT max, count FROM env_5m WHERE station_id = 'QN-KK-001' AND metric = 'pm25' AND bucket = to_timestamp($1 / 1000.0)`, [bucket])
+    expect(r.rows).toEqual([{ max: 1000, count: 6 }])
+  })
+
+  it('serves the current, not yet materialized bucket too', async () => {
+    const ts = now + 60_000
+    await writeBatch(db.pool, [{ stationId: 'QN-KK-002', ts, values: { pm25: 42 } }], [], [])
+    const points = await stationSeries(db.pool, 'QN-KK-002', 'pm25', now - HOUR, now + 10 * 60_000, '5m')
+    expect(points).toEqual([{ t: new Date(now).toISOString(), value: 42, min: 42, max: 42, count: 1 }])
+  })
+
+  it('starts daily buckets at midnight in Vietnam (UTC+7)', async () => {
+    const points = await stationSeries(db.pool, 'QN-KK-001', 'pm25', now - 2 * 86_400_000, now + HOUR, '1d')
+    expect(points.length).toBeGreaterThan(0)
+    for (const p of points) expect(new Date(Date.parse(p.t) + 7 * HOUR).getUTCHours()).toBe(0)
+    expect(points.reduce((n, p) => n + p.count, 0)).toBe(181)
+  })
+
+  it('drops raw readings older than RETENTION_RAW in a retention round', async () => {
+    const old = now - 12 * 24 * HOUR
+    await db.pool.query(`INSERT INTO station_readings VALUES ('QN-KK-003', 'pm25', to_timestamp($1 / 1000.0), 5)`, [old])
+    await db.pool.query(`INSERT INTO dead_letters (received_at, topic, code, reason, payload, payload_bytes) VALUES (to_timestamp($1 / 1000.0), 't', 'invalid_json', 'r', 'p', 1)`, [now - 40 * 24 * HOUR])
+    await round(now, true)
+    const raw = await db.pool.query(`SELECT count(*)::int AS n FROM station_readings WHERE station_id = 'QN-KK-003'`)
+    expect(raw.rows[0].n).toBe(0)
+    const dead = await db.pool.query(`SELECT count(*)::int AS n FROM dead_letters`)
+    expect(dead.rows[0].n).toBe(0)
+  })
+
+  it.runIf(kind === 'embedded')('compresses TimescaleDB chunks older than COMPRESS_AFTER and still reads them', async () => {
+    const ts = now - 9 * 24 * HOUR
+    await db.pool.query(`INSERT INTO station_readings VALUES ('QN-KK-004', 'pm25', to_timestamp($1 / 1000.0), 7.5)`, [ts])
+    await round(now, true)
+    const chunks = await db.pool.query(`SELECT count(*)::int AS n FROM timescaledb_information.chunks WHERE hypertable_name = 'station_readings' AND is_compressed`)
+    expect(chunks.rows[0].n).toBeGreaterThan(0)
+    const r = await db.pool.query(`SELECT value FROM station_readings WHERE station_id = 'QN-KK-004'`)
+    expect(r.rows).toEqual([{ value: 7.5 }])
+  })
+})

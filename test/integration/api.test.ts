@@ -1,0 +1,116 @@
+// The REST surface over a running stack: bad requests get a 400 naming the parameter, unknown things a
+// 404, and /healthz turns 503 naming what is down when the broker or the database goes away.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { envPayload } from '../../contract/index.ts'
+import { openTestBroker, type TestBroker } from '../helpers/brokers.ts'
+import { embeddedTestDatabase, openTestDatabase, type TestDatabase } from '../helpers/databases.ts'
+import { STACK_TARGETS, startStack, type Stack } from '../helpers/stack.ts'
+import { waitFor } from '../helpers/wait.ts'
+
+async function get(stack: Stack, path: string) {
+  const res = await fetch(`${stack.server.url}${path}`)
+  const text = await res.text()
+  return { status: res.status, type: res.headers.get('content-type') ?? '', body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text }
+}
+
+describe.each(STACK_TARGETS)('REST API on $db database + $broker broker', ({ db: dbKind, broker: brokerKind }) => {
+  let db: TestDatabase
+  let broker: TestBroker
+  let stack: Stack
+
+  beforeAll(async () => {
+    db = await openTestDatabase(dbKind)
+    broker = await openTestBroker(brokerKind)
+    stack = await startStack(db, broker)
+  })
+  afterAll(async () => {
+    await stack?.stop()
+    await broker?.close()
+    await db?.close()
+  })
+
+  it.each([
+    ['/api/stations/QN-KK-001/series', 'metric', 'metric: required'],
+    ['/api/stations/QN-KK-001/series?metric=radon', 'metric', "metric: 'radon' is not one of"],
+    ['/api/stations/QN-KK-001/series?metric=pm25&from=yesterday', 'from', "from: 'yesterday' is not an ISO-8601 time"],
+    ['/api/stations/QN-KK-001/series?metric=pm25&from=2026-11-21T10:00:00Z&to=2026-11-21T09:00:00Z', 'from', 'from: must be earlier than to'],
+    ['/api/stations/QN-KK-001/series?metric=pm25&from=2020-01-01T00:00:00Z&bucket=5m', 'bucket', 'bucket: 5m over this range gives'],
+    ['/api/stations/QN-KK-001/series?metric=pm25&bucket=2m', 'bucket', 'bucket: expected one of raw, 5m, 1h, 1d or auto'],
+    ['/api/cameras/QN-CAM-001/series?metric=pm25', 'metric', "metric: 'pm25' is not one of person, car"],
+    ['/api/dead-letters?code=nonsense', 'code', 'code: expected one of'],
+    ['/api/dead-letters?before=soon', 'before', "before: 'soon' is not an ISO-8601 time"],
+  ])('answers GET %s with 400 naming %s', async (path, field, message) => {
+    const r = await get(stack, path)
+    expect(r.status).toBe(400)
+    expect(r.body.error).toMatchObject({ code: 'bad_request', field })
+    expect(r.body.error.message).toContain(message)
+  })
+
+  it.each(['/api/stations/NOPE', '/api/stations/NOPE/series?metric=pm25', '/api/cameras/NOPE', '/api/cameras/NOPE/series?metric=car'])('answers GET %s with 404', async (path) => {
+    const r = await get(stack, path)
+    expect(r.status).toBe(404)
+    expect(r.body.error).toMatchObject({ code: 'not_found', field: 'id' })
+  })
+
+  it('answers an unknown API route with a JSON 404', async () => {
+    const r = await get(stack, '/api/nothing-here')
+    expect(r).toMatchObject({ status: 404, body: { error: { code: 'not_found', message: 'no API route GET /api/nothing-here' } } })
+  })
+
+  it('lists stations with their unit, coordinates and status, filterable by kind', async () => {
+    const all = await get(stack, '/api/stations')
+    expect(all.body).toHaveLength(140)
+    const water = await get(stack, '/api/stations?kind=water')
+    expect(water.body.length).toBeGreaterThan(10)
+    expect(water.body.every((s: { kind: string }) => s.kind === 'water')).toBe(true)
+    expect(water.body[0]).toMatchObject({ unitId: expect.any(String), unitName: expect.any(String), lon: expect.any(Number), lat: expect.any(Number), expectedIntervalSec: 300 })
+  })
+
+  it('serves a station series from the aggregates with the metric unit', async () => {
+    const ts = Date.now() - 20 * 60_000
+    await stack.pub.publishAsync(`${stack.topicRoot}/env/QN-NC-001`, envPayload(ts, { ph: 7.25 }), { qos: 1 })
+    const r = await waitFor(() => get(stack, '/api/stations/QN-NC-001/series?metric=ph&bucket=5m'), (x) => x.body.points?.length === 1, 'one point')
+    expect(r.body).toMatchObject({ id: 'QN-NC-001', metric: 'ph', unit: 'pH', bucket: '5m', points: [{ value: 7.25, min: 7.25, max: 7.25, count: 1 }] })
+    const raw = await get(stack, '/api/stations/QN-NC-001/series?metric=ph&bucket=raw')
+    expect(raw.body.points).toEqual([{ t: new Date(ts).toISOString(), value: 7.25, min: 7.25, max: 7.25, count: 1 }])
+  })
+
+  it('serves the unit boundaries as a GeoJSON FeatureCollection marked approximate', async () => {
+    const r = await get(stack, '/api/units')
+    expect(r.body.type).toBe('FeatureCollection')
+    expect(r.body.features).toHaveLength(29)
+    expect(r.body.features[0]).toMatchObject({ type: 'Feature', properties: { approximate: true }, geometry: { type: expect.stringMatching(/Polygon/) } })
+  })
+
+  it('exposes Prometheus metrics for ingest, database, broker and sockets', async () => {
+    const r = await get(stack, '/metrics')
+    expect(r.status).toBe(200)
+    for (const name of ['ioc_ingest_messages_total', 'ioc_ingest_rows_written_total', 'ioc_dead_letters_total', 'ioc_ingest_batch_seconds_bucket', 'ioc_broker_up', 'ioc_database_up', 'ioc_socket_clients']) {
+      expect(r.body).toContain(name)
+    }
+  })
+})
+
+describe('health when a dependency goes down (embedded services)', () => {
+  it('turns /healthz 503 naming the broker, then the database', async () => {
+    const db = await embeddedTestDatabase()
+    const broker = await openTestBroker('embedded')
+    const stack = await startStack(db, broker)
+    try {
+      expect((await get(stack, '/healthz')).status).toBe(200)
+      await broker.close()
+      const noBroker = await waitFor(() => get(stack, '/healthz'), (r) => r.status === 503, 'a 503')
+      expect(noBroker.body).toMatchObject({ ok: false, database: 'up', broker: 'down' })
+      expect(noBroker.body.problems[0]).toMatch(/^broker: not connected to mqtt:\/\/127\.0\.0\.1:\d+/)
+      await db.stopServer()
+      const neither = await waitFor(() => get(stack, '/healthz'), (r) => r.body.database === 'down', 'the database reported down', 30_000, 200)
+      expect(neither.status).toBe(503)
+      expect(neither.body.problems.some((p: string) => p.startsWith('database: '))).toBe(true)
+    } finally {
+      await stack.server.stop().catch(() => {})
+      await stack.ingest.stop(1000).catch(() => {})
+      await stack.pub.endAsync(true).catch(() => {})
+      await db.close().catch(() => {})
+    }
+  })
+})

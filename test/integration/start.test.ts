@@ -1,0 +1,89 @@
+// `npm start` as a newcomer runs it: the all-in-one process with embedded TimescaleDB, broker and
+// simulator starts, prints its URL, serves live data, stops cleanly on Ctrl-C and keeps its data for the
+// next start. Bad configuration and a taken MQTT port stop it with a message that says what to do.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer, type AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { spawnEntry } from '../helpers/processes.ts'
+import { waitFor } from '../helpers/wait.ts'
+
+describe('npm start (all-in-one, embedded services)', () => {
+  let dataDir: string
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'ioc-start-'))
+  })
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  const env = () => ({ DATA_DIR: dataDir, PORT: '0', MQTT_PORT: '0', SIM_RATE: '100', SIM_BACKFILL_HOURS: '1' })
+
+  it('starts everything, prints its URL, serves live simulated data and stops cleanly on SIGINT', async () => {
+    const ioc = spawnEntry('bin/ioc.ts', env())
+    try {
+      const [, url] = await ioc.waitForOutput(/IOC running at (http:\/\/\S+)/, 120_000)
+      const stations = (await (await fetch(`${url}/api/stations`)).json()) as { id: string; lastSeen: string | null; aqi: unknown }[]
+      expect(stations).toHaveLength(140)
+      // the simulator's live feed and its hour of history arrive through the embedded broker
+      await waitFor(async () => ((await (await fetch(`${url}/api/stations`)).json()) as typeof stations).filter((s) => s.aqi !== null).length, (n) => n > 30, 'stations with an AQI', 60_000, 500)
+      const health = await fetch(`${url}/healthz`)
+      expect(health.status).toBe(200)
+      const page = await fetch(url)
+      expect(page.status).toBe(200)
+      expect(await page.text()).toContain('Trung tâm điều hành')
+      ioc.kill('SIGINT')
+      expect(await ioc.exited).toEqual({ code: 0, signal: null })
+      expect(ioc.output()).toMatch(/\[ioc\] stopped/)
+    } finally {
+      ioc.kill('SIGKILL')
+    }
+  })
+
+  it('keeps its data for the next start and publishes no history again', async () => {
+    const ioc = spawnEntry('bin/ioc.ts', env())
+    try {
+      const [, url] = await ioc.waitForOutput(/IOC running at (http:\/\/\S+)/, 120_000)
+      const r = await fetch(`${url}/api/stations/QN-KK-001/series?metric=pm25&bucket=5m`)
+      const series = (await r.json()) as { points: unknown[] }
+      expect(series.points.length).toBeGreaterThan(6)
+      await ioc.waitForOutput(/\[simulator\] publishing 100 readings\/s/)
+      expect(ioc.output()).not.toContain('of history first')
+      ioc.kill('SIGTERM')
+      expect((await ioc.exited).code).toBe(0)
+    } finally {
+      ioc.kill('SIGKILL')
+    }
+  })
+
+  it('refuses to start when MQTT_PORT is taken, saying how to use the running broker', async () => {
+    const taken = createServer()
+    await new Promise<void>((r) => taken.listen(0, '0.0.0.0', r))
+    const port = (taken.address() as AddressInfo).port
+    const dir = await mkdtemp(join(tmpdir(), 'ioc-start-port-'))
+    try {
+      const ioc = spawnEntry('bin/ioc.ts', { DATA_DIR: dir, PORT: '0', MQTT_PORT: String(port), SIMULATE: '0' })
+      const exit = await ioc.exited
+      expect(exit.code).not.toBe(0)
+      expect(ioc.output()).toContain(`MQTT_PORT ${port} is already in use`)
+      expect(ioc.output()).toContain(`MQTT_URL=mqtt://127.0.0.1:${port}`)
+    } finally {
+      taken.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('stops at once on a bad configuration value, naming the variable', async () => {
+    const ioc = spawnEntry('bin/ioc.ts', { PORT: 'eighty', SIM_RATE: '-3' })
+    expect((await ioc.exited).code).toBe(2)
+    expect(ioc.output()).toContain("PORT: expected an integer 0–65535, got 'eighty'")
+    expect(ioc.output()).toContain("SIM_RATE: expected a number 0.01–100000, got '-3'")
+  })
+
+  it.each(['ingest/main.ts', 'server/main.ts'])('%s alone asks for the real services it needs', async (entry) => {
+    const p = spawnEntry(entry, { MQTT_URL: 'mqtt://127.0.0.1:1883' })
+    expect((await p.exited).code).not.toBe(0)
+    expect(p.output()).toContain('set DATABASE_URL')
+  })
+})
