@@ -10,7 +10,12 @@
 # docker-compose.yml runs the production-like set (TimescaleDB, Mosquitto, ingest ×2, server).
 FROM node:20-bookworm-slim
 
+# NPM_CONFIG_SCRIPT_SHELL: `npm run` starts a script through `<shell> -c "node --import tsx …"`. Debian's
+# /bin/sh (dash) forks node and dies on the SIGTERM npm forwards, so node never hears `docker stop`, is
+# orphaned and gets killed mid-flush. bash execs the single command in place: node is npm's own child, gets
+# the SIGTERM, shuts down in order (ingest commits its last batch) and npm waits for it.
 ENV NODE_ENV=production \
+    NPM_CONFIG_SCRIPT_SHELL=/bin/bash \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \
     NPM_CONFIG_AUDIT=false

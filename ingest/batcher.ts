@@ -39,6 +39,8 @@ export class Batcher<T> {
   private flushing: Promise<void> | null = null
   private stopped = false
   private waiters: (() => void)[] = []
+  /** The backoff wait before the next retry, so stop() can cut it short. */
+  private retryWait: { handle: unknown; wake: () => void } | null = null
   private readonly timers: Timers
 
   constructor(private readonly o: BatcherOptions<T>) {
@@ -101,6 +103,10 @@ export class Batcher<T> {
     this.stopped = true
     if (this.timer !== null) this.timers.clearTimeout(this.timer)
     this.timer = null
+    if (this.retryWait) {
+      this.timers.clearTimeout(this.retryWait.handle)
+      this.retryWait.wake()
+    }
     const waiting = this.waiters
     this.waiters = []
     for (const w of waiting) w()
@@ -135,7 +141,10 @@ export class Batcher<T> {
         this.o.onFlushError?.(err, attempt)
         if (this.stopped) throw err
         const delay = (this.o.retryDelayMs ?? exponentialBackoff)(attempt)
-        await new Promise<void>((resolve) => this.timers.setTimeout(resolve, delay))
+        await new Promise<void>((wake) => {
+          this.retryWait = { handle: this.timers.setTimeout(wake, delay), wake }
+        })
+        this.retryWait = null
         if (this.stopped) throw err
       }
     }

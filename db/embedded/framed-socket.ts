@@ -62,7 +62,10 @@ export function framedSocket(socket: Socket): Socket {
     reading = true
     socket.on('data', onData)
   })
-  socket.on('error', (err) => proxy.emit('error', err))
+  // a queued connection can fail before the handler listens; an unheard 'error' would crash the database process
+  socket.on('error', (err) => {
+    if (proxy.listenerCount('error') > 0) proxy.emit('error', err)
+  })
   socket.on('close', () => proxy.emit('close'))
   Object.defineProperties(proxy, {
     writable: { get: () => socket.writable },

@@ -119,6 +119,9 @@ export class StationStates {
           l.values[key] = value
           l.valueTs[key] = r.ts
         }
+        // Late readings (history, a device catching up) count into their hour too. A redelivered message is
+        // rare (after an ingest crash or reconnect; ingest publishes what it committed, duplicates included)
+        // and may count twice until the next load from the database replaces the sums (resyncMs, 5 min).
         if (isAqiPollutant(key) && r.ts >= oldest && r.ts <= now + HOUR) {
           let byHour = l.hours.get(key)
           if (!byHour) l.hours.set(key, (byHour = new Map()))

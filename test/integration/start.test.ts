@@ -23,7 +23,7 @@ describe('npm start (all-in-one, embedded services)', () => {
   it('starts everything, prints its URL, serves live simulated data and stops cleanly on SIGINT', async () => {
     const ioc = spawnEntry('bin/ioc.ts', env())
     try {
-      const [, url] = await ioc.waitForOutput(/IOC running at (http:\/\/\S+)/, 120_000)
+      const url = (await ioc.waitForOutput(/IOC running at (http:\/\/\S+)/, 120_000))[1]!
       const stations = (await (await fetch(`${url}/api/stations`)).json()) as { id: string; lastSeen: string | null; aqi: unknown }[]
       expect(stations).toHaveLength(140)
       // the simulator's live feed and its hour of history arrive through the embedded broker
@@ -44,7 +44,7 @@ describe('npm start (all-in-one, embedded services)', () => {
   it('keeps its data for the next start and publishes no history again', async () => {
     const ioc = spawnEntry('bin/ioc.ts', env())
     try {
-      const [, url] = await ioc.waitForOutput(/IOC running at (http:\/\/\S+)/, 120_000)
+      const url = (await ioc.waitForOutput(/IOC running at (http:\/\/\S+)/, 120_000))[1]!
       const r = await fetch(`${url}/api/stations/QN-KK-001/series?metric=pm25&bucket=5m`)
       const series = (await r.json()) as { points: unknown[] }
       expect(series.points.length).toBeGreaterThan(6)

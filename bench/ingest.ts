@@ -1,0 +1,218 @@
+// `npm run bench:ingest`: the ingest hot path, measured end to end against a real broker and database,
+// beside its ceiling and a naive baseline from the same run (ratios survive a noisy machine; absolute
+// numbers do not).
+//
+//  1. throughput: BENCH_READINGS readings (8 air metrics each) published to MQTT through one ingest worker
+//     process; rows/s committed, and the worker's RSS.
+//  2. latency: BENCH_RATE readings/s for BENCH_SECONDS with a server process and a Socket.IO client
+//     subscribed to the station list; publish→commit and publish→client p50/p95/p99.
+//  3. ceiling: the same rows inserted straight into the database with ingest's own statement and batch size.
+//  4. naive baseline: one INSERT per message, the way a first prototype would write it.
+//
+// Needs MQTT_URL and DATABASE_URL (e.g. Mosquitto and PostgreSQL/TimescaleDB); it works in a throwaway
+// database it creates on that server and drops afterwards (BENCH_KEEP_DB=1 keeps it).
+import { readFileSync } from 'node:fs'
+import mqtt from 'mqtt'
+import pg from 'pg'
+import { io as connectSocket } from 'socket.io-client'
+import { envPayload, type LiveEnvBatch, type Metric, type StationsDelta } from '../contract/index.ts'
+import { loadConfig } from '../core/config.ts'
+import { createPool } from '../db/pool.ts'
+import { prepareDatabase } from '../db/setup.ts'
+import { INSERT_READINGS_SQL, readingColumns } from '../ingest/writer.ts'
+import { spawnEntry, type Proc } from '../test/helpers/processes.ts'
+
+const env = process.env
+const MQTT_URL = env.MQTT_URL
+const DATABASE_URL = env.DATABASE_URL
+if (!MQTT_URL || !DATABASE_URL) {
+  process.stderr.write('bench:ingest measures against real services: set MQTT_URL and DATABASE_URL, e.g.\n  MQTT_URL=mqtt://127.0.0.1:1883 DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:ingest\n')
+  process.exit(2)
+}
+const READINGS = Number(env.BENCH_READINGS ?? 100_000)
+const RATE = Number(env.BENCH_RATE ?? 2000)
+const SECONDS = Number(env.BENCH_SECONDS ?? 20)
+const NAIVE_READINGS = Number(env.BENCH_NAIVE_READINGS ?? 10_000)
+/** Readings published but not yet committed, at most: below what a default Mosquitto queues per session. */
+const WINDOW = 3000
+const BATCH_ROWS = loadConfig({ ...env, MQTT_URL, DATABASE_URL }).ingest.batchMaxRows
+
+const VALUES: Partial<Record<Metric, number>> = { pm25: 0, pm10: 0, o3: 0, no2: 0, so2: 0, co: 0, temp: 0, humidity: 0 }
+const ROWS_PER_READING = Object.keys(VALUES).length
+
+function values(i: number): Partial<Record<Metric, number>> {
+  return { pm25: 10 + (i % 60), pm10: 20 + (i % 90), o3: 30 + (i % 40), no2: 15 + (i % 30), so2: 5 + (i % 20), co: 400 + (i % 300), temp: 20 + (i % 15), humidity: 50 + (i % 45) }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+const ms = (v: number) => `${v.toFixed(1)} ms`
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
+
+function rssMb(proc: Proc): number {
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null) throw new Error(`the ingest worker exited:\n${proc.output().slice(-3000)}`)
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.child.pid}/status`, 'utf8'))
+  return m ? Number(m[1]) / 1024 : NaN
+}
+
+/** A checkpoint before a measurement, so one phase's dirty pages are not flushed during the next (needs superuser; skipped otherwise). */
+async function settle(pool: pg.Pool): Promise<void> {
+  await pool.query('CHECKPOINT').catch(() => {})
+}
+
+async function main(): Promise<void> {
+  const dbName = `ioc_bench_${process.pid}`
+  const admin = new pg.Client({ connectionString: DATABASE_URL })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${dbName}`)
+  const url = new URL(DATABASE_URL!)
+  url.pathname = `/${dbName}`
+  const benchDb = url.toString()
+  const pool = createPool(benchDb, { max: 2, applicationName: 'ioc-bench' })
+  const topicRoot = `bench-${process.pid}/ioc/v1`
+  const procs: Proc[] = []
+  try {
+    const prepared = await prepareDatabase(pool, loadConfig({ MQTT_URL, DATABASE_URL: benchDb }), false)
+    const stations = (await pool.query<{ id: string }>(`SELECT id FROM stations WHERE kind = 'air' ORDER BY id`)).rows.map((r) => r.id)
+    console.log(`backend: ${prepared.backend} · ${stations.length} air stations · batch ${BATCH_ROWS} rows · ${ROWS_PER_READING} rows per reading\n`)
+
+    const childEnv = { MQTT_URL: MQTT_URL!, DATABASE_URL: benchDb, MQTT_TOPIC_ROOT: topicRoot, INGEST_HTTP_PORT: '0', LOG_LEVEL: 'warn', PORT: '0' }
+    const ingest = spawnEntry('ingest/main.ts', { ...childEnv, LOG_LEVEL: 'info', INGEST_CLIENT_ID: `bench-ingest-${process.pid}` })
+    procs.push(ingest)
+    await ingest.waitForOutput(/ingest worker \S+ running/)
+
+    // committed readings are visible on the live topic ingest publishes after each commit
+    const watcher = await mqtt.connectAsync(MQTT_URL!, { protocolVersion: 5, clientId: `bench-watch-${process.pid}` })
+    let committed = 0
+    const commitLatency: number[] = []
+    let recordCommitLatency = false
+    watcher.on('message', (_t, payload) => {
+      const batch = JSON.parse(payload.toString()) as LiveEnvBatch
+      committed += batch.readings.length
+      if (recordCommitLatency) for (const r of batch.readings) commitLatency.push(batch.committedAt - r.ts)
+    })
+    await watcher.subscribeAsync(`${topicRoot}/live/env`, { qos: 0 })
+    const pub = await mqtt.connectAsync(MQTT_URL!, { protocolVersion: 5, clientId: `bench-pub-${process.pid}` })
+
+    // 1. throughput
+    let peakRss = rssMb(ingest)
+    const sampler = setInterval(() => {
+      try {
+        peakRss = Math.max(peakRss, rssMb(ingest))
+      } catch (err) {
+        console.error((err as Error).message)
+        process.exit(1)
+      }
+    }, 200)
+    const base = Date.now() - 6 * 86_400_000
+    const t0 = performance.now()
+    for (let i = 0; i < READINGS; i++) {
+      while (i - committed >= WINDOW) await new Promise((r) => setTimeout(r, 1))
+      const station = stations[i % stations.length]!
+      pub.publish(`${topicRoot}/env/${station}`, envPayload(base + Math.floor(i / stations.length) * 1000, values(i)), { qos: 1 })
+    }
+    while (committed < READINGS) await new Promise((r) => setTimeout(r, 1))
+    const e2eSeconds = (performance.now() - t0) / 1000
+    const e2eRows = (READINGS * ROWS_PER_READING) / e2eSeconds
+    const stored = (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM station_readings')).rows[0]!.n
+    console.log(`1. MQTT → ingest → database: ${fmt(READINGS)} readings, ${fmt(stored)} rows stored in ${e2eSeconds.toFixed(2)} s = ${fmt(e2eRows)} rows/s (${fmt(READINGS / e2eSeconds)} readings/s)`)
+    console.log(`   ingest worker RSS: peak ${peakRss.toFixed(0)} MB`)
+    if (stored !== READINGS * ROWS_PER_READING) throw new Error(`expected ${READINGS * ROWS_PER_READING} rows, found ${stored}`)
+
+    // 2. latency at a steady rate, through a server to a Socket.IO client
+    const server = spawnEntry('server/main.ts', { ...childEnv, LOG_LEVEL: 'info' })
+    procs.push(server)
+    const [, serverUrl] = await server.waitForOutput(/server running at (http:\/\/\S+)/)
+    const socket = connectSocket(serverUrl!, { transports: ['websocket'] })
+    await new Promise<void>((resolve, reject) => socket.emit('subscribe', { rooms: ['stations'] }, (res: { ok: boolean }) => (res.ok ? resolve() : reject(new Error('subscribe failed')))))
+    const clientLatency: number[] = []
+    let recordClient = false
+    socket.on('stations:delta', (d: StationsDelta) => {
+      const now = Date.now()
+      if (recordClient) for (const s of d.stations) if (s.lastSeen) clientLatency.push(now - Date.parse(s.lastSeen))
+    })
+    await new Promise((r) => setTimeout(r, 1000))
+    recordCommitLatency = true
+    recordClient = true
+    const total = RATE * SECONDS
+    const start = Date.now()
+    let sent = 0
+    await new Promise<void>((resolve) => {
+      const tick = setInterval(() => {
+        const due = Math.min(total, Math.floor(((Date.now() - start) / 1000) * RATE))
+        for (; sent < due; sent++) {
+          const station = stations[sent % stations.length]!
+          pub.publish(`${topicRoot}/env/${station}`, envPayload(Date.now(), values(sent)), { qos: 1 })
+        }
+        if (sent >= total) {
+          clearInterval(tick)
+          resolve()
+        }
+      }, 5)
+    })
+    await new Promise((r) => setTimeout(r, 1500))
+    recordCommitLatency = false
+    recordClient = false
+    socket.close()
+    clearInterval(sampler)
+    commitLatency.sort((a, b) => a - b)
+    clientLatency.sort((a, b) => a - b)
+    console.log(`2. at ${fmt(RATE)} readings/s for ${SECONDS} s (${fmt(total)} readings):`)
+    console.log(`   publish → commit  p50 ${ms(percentile(commitLatency, 50))}  p95 ${ms(percentile(commitLatency, 95))}  p99 ${ms(percentile(commitLatency, 99))}  (${fmt(commitLatency.length)} readings)`)
+    console.log(`   publish → Socket.IO client  p50 ${ms(percentile(clientLatency, 50))}  p95 ${ms(percentile(clientLatency, 95))}  p99 ${ms(percentile(clientLatency, 99))}  (${fmt(clientLatency.length)} station updates after coalescing)`)
+    console.log(`   ingest worker RSS: peak ${peakRss.toFixed(0)} MB`)
+    await pub.endAsync()
+    await watcher.endAsync()
+
+    // 3. ceiling: the same rows, straight into the database, with ingest's statement and batch size
+    for (const p of procs) p.kill('SIGTERM')
+    await Promise.all(procs.map((p) => p.exited))
+    procs.length = 0
+    await pool.query('TRUNCATE station_readings, station_latest')
+    await settle(pool)
+    const readings = Array.from({ length: READINGS }, (_, i) => ({ stationId: stations[i % stations.length]!, ts: base + Math.floor(i / stations.length) * 1000, values: values(i) }))
+    const perBatch = Math.max(1, Math.floor(BATCH_ROWS / ROWS_PER_READING))
+    const c0 = performance.now()
+    for (let i = 0; i < readings.length; i += perBatch) {
+      const cols = readingColumns(readings.slice(i, i + perBatch))
+      await pool.query(INSERT_READINGS_SQL, [cols.stationIds, cols.metrics, cols.ts, cols.values])
+    }
+    const ceilingRows = (READINGS * ROWS_PER_READING) / ((performance.now() - c0) / 1000)
+    console.log(`3. ceiling, the same rows inserted directly (same statement, ${perBatch} readings a statement): ${fmt(ceilingRows)} rows/s`)
+
+    // 4. naive: one INSERT per message
+    await pool.query('TRUNCATE station_readings')
+    await settle(pool)
+    const n0 = performance.now()
+    for (const r of readings.slice(0, NAIVE_READINGS)) {
+      const entries = Object.entries(r.values)
+      const placeholders = entries.map((_, k) => `($1, $${k * 2 + 3}, to_timestamp($2 / 1000.0), $${k * 2 + 4})`).join(', ')
+      await pool.query(`INSERT INTO station_readings (station_id, metric, ts, value) VALUES ${placeholders} ON CONFLICT DO NOTHING`, [r.stationId, r.ts, ...entries.flat()])
+    }
+    const naiveRows = (NAIVE_READINGS * ROWS_PER_READING) / ((performance.now() - n0) / 1000)
+    console.log(`4. naive baseline, one INSERT per message (${fmt(NAIVE_READINGS)} messages): ${fmt(naiveRows)} rows/s`)
+
+    const share = (e2eRows / ceilingRows) * 100
+    const speedup = e2eRows / naiveRows
+    const p99 = percentile(clientLatency, 99)
+    console.log('\nsummary                                  measured      target')
+    console.log(`  end-to-end vs direct-insert ceiling    ${share.toFixed(0).padStart(5)} %      ≥ 60 %   ${share >= 60 ? 'met' : 'NOT met'}`)
+    console.log(`  end-to-end vs naive baseline           ${speedup.toFixed(1).padStart(5)} ×      ≥ 10 ×   ${speedup >= 10 ? 'met' : 'NOT met'}`)
+    console.log(`  p99 publish → Socket.IO client         ${p99.toFixed(0).padStart(5)} ms     ≤ 200 ms ${p99 <= 200 ? 'met' : 'NOT met'}`)
+  } finally {
+    for (const p of procs) p.kill('SIGKILL')
+    await pool.end()
+    // the bench's ingest session must not linger on the broker
+    const c = await mqtt.connectAsync(MQTT_URL!, { clientId: `bench-ingest-${process.pid}`, clean: true, protocolVersion: 5, properties: { sessionExpiryInterval: 0 } }).catch(() => null)
+    await c?.endAsync()
+    if (env.BENCH_KEEP_DB !== '1') await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
+    await admin.end()
+  }
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`bench failed: ${err.stack ?? err.message}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,266 @@
+import { hostname } from 'node:os'
+import { resolve } from 'node:path'
+import { describe, it, expect } from 'vitest'
+import { CONFIG_VARIABLES, ConfigError, loadConfig, parseDuration, type Config } from '../../core/config.ts'
+import { DEFAULT_TOPIC_ROOT } from '../../contract/index.ts'
+
+type Env = Record<string, string | undefined>
+
+const DAY = 86_400_000
+const EXTERNAL = { MQTT_URL: 'mqtt://broker.example:1883', DATABASE_URL: 'postgres://ioc@db.example/ioc' }
+
+/** The problems loadConfig reports for `env`; fails the test when it accepts the environment. */
+function problemsFor(env: Env): string[] {
+  try {
+    loadConfig(env)
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems
+    throw err
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`)
+}
+
+describe('loadConfig defaults', () => {
+  it('runs everything embedded with an empty environment', () => {
+    expect(loadConfig({})).toMatchObject({
+      mqttUrl: null,
+      databaseUrl: null,
+      mqttVersion: 4,
+      simulate: true,
+      seedDemo: true,
+      topicRoot: DEFAULT_TOPIC_ROOT,
+      dataDir: resolve('./data'),
+      ingest: { shared: false, clientId: `ioc-ingest-${hostname()}` },
+    })
+  })
+
+  it('turns the simulator off, speaks MQTT 5 and joins the shared group with external services', () => {
+    expect(loadConfig(EXTERNAL)).toMatchObject({
+      mqttUrl: EXTERNAL.MQTT_URL,
+      databaseUrl: EXTERNAL.DATABASE_URL,
+      simulate: false,
+      mqttVersion: 5,
+      ingest: { shared: true },
+    })
+  })
+
+  it('turns the simulator off with an external database alone, keeping the embedded broker settings', () => {
+    expect(loadConfig({ DATABASE_URL: EXTERNAL.DATABASE_URL })).toMatchObject({ simulate: false, mqttVersion: 4, ingest: { shared: false } })
+  })
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', SIMULATE: '  ' })).toMatchObject({ port: 3000, simulate: true })
+  })
+
+  it('lets SIMULATE=1 run the simulator against external services', () => {
+    expect(loadConfig({ ...EXTERNAL, SIMULATE: '1' }).simulate).toBe(true)
+  })
+})
+
+describe('loadConfig rejects', () => {
+  it('a PORT that is not a number', () => {
+    expect(problemsFor({ PORT: 'abc' })).toEqual([expect.stringMatching(/^PORT: expected an integer 0–65535, got 'abc'/)])
+  })
+
+  it('a PORT above 65535', () => {
+    expect(problemsFor({ PORT: '70000' })).toEqual([expect.stringMatching(/^PORT: .*'70000'/)])
+  })
+
+  it('an MQTT_URL with a protocol that is not MQTT', () => {
+    expect(problemsFor({ MQTT_URL: 'http://x' })).toEqual([expect.stringMatching(/^MQTT_URL: expected a mqtt:\/\/ .*URL, got 'http:\/\/…'/)])
+  })
+
+  it('an MQTT_URL that is not a URL', () => {
+    expect(problemsFor({ MQTT_URL: 'not a url' })).toEqual([expect.stringMatching(/^MQTT_URL: 'not a url' is not a URL/)])
+  })
+
+  it('a DATABASE_URL that is not PostgreSQL', () => {
+    expect(problemsFor({ DATABASE_URL: 'mysql://x' })).toEqual([expect.stringMatching(/^DATABASE_URL: expected a postgres:\/\/ or postgresql:\/\/ URL/)])
+  })
+
+  it('a SIMULATE that is not a boolean', () => {
+    expect(problemsFor({ SIMULATE: 'maybe' })).toEqual([expect.stringMatching(/^SIMULATE: expected 1 or 0, got 'maybe'/)])
+  })
+
+  it('an INGEST_MAX_AGE in words', () => {
+    expect(problemsFor({ INGEST_MAX_AGE: '7 weeks' })).toEqual([expect.stringMatching(/^INGEST_MAX_AGE: expected a duration like .*got '7 weeks'/)])
+  })
+
+  it('a RETENTION_RAW shorter than INGEST_MAX_AGE', () => {
+    // 10 days still leaves room for the default COMPRESS_AFTER (7 days)
+    expect(problemsFor({ INGEST_MAX_AGE: '14d', RETENTION_RAW: '10d' })).toEqual([expect.stringMatching(/^RETENTION_RAW: must be at least INGEST_MAX_AGE/)])
+  })
+
+  it('a COMPRESS_AFTER as long as RETENTION_RAW', () => {
+    expect(problemsFor({ RETENTION_RAW: '30d', COMPRESS_AFTER: '30d' })).toEqual([expect.stringMatching(/^COMPRESS_AFTER: must be shorter than RETENTION_RAW/)])
+  })
+
+  it('a STATUS_OFFLINE_FACTOR equal to STATUS_STALE_FACTOR', () => {
+    expect(problemsFor({ STATUS_STALE_FACTOR: '5', STATUS_OFFLINE_FACTOR: '5' })).toEqual([
+      expect.stringMatching(/^STATUS_OFFLINE_FACTOR: must be greater than STATUS_STALE_FACTOR \(5\), got 5/),
+    ])
+  })
+
+  it('MQTT_VERSION=5 with the embedded broker', () => {
+    expect(problemsFor({ MQTT_VERSION: '5' })).toEqual([expect.stringMatching(/^MQTT_VERSION: the embedded broker .* 3\.1\.1 only/)])
+  })
+
+  it('INGEST_SHARED=1 with the embedded broker', () => {
+    expect(problemsFor({ INGEST_SHARED: '1' })).toEqual([expect.stringMatching(/^INGEST_SHARED: the embedded broker has no shared subscriptions/)])
+  })
+
+  it("an MQTT_TOPIC_ROOT with a '#' wildcard", () => {
+    expect(problemsFor({ MQTT_TOPIC_ROOT: 'city/#' })).toEqual([expect.stringMatching(/^MQTT_TOPIC_ROOT: must not contain wildcards.*'city\/#'/)])
+  })
+
+  it('with every problem reported together rather than the first only', () => {
+    const problems = problemsFor({ PORT: 'abc', SIMULATE: 'maybe', LOG_LEVEL: 'loud' })
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['PORT', 'SIMULATE', 'LOG_LEVEL'])
+  })
+
+  it('with a ConfigError whose message lists every problem', () => {
+    expect(() => loadConfig({ PORT: 'abc', LOG_FORMAT: 'xml' })).toThrow(/invalid configuration:\n {2}PORT: .*\n {2}LOG_FORMAT: /)
+  })
+})
+
+describe('loadConfig result', () => {
+  it('is frozen all the way down', () => {
+    const frozen: string[] = []
+    const thawed: string[] = []
+    const visit = (o: object, path: string) => {
+      ;(Object.isFrozen(o) ? frozen : thawed).push(path)
+      for (const [k, v] of Object.entries(o)) if (v && typeof v === 'object') visit(v, `${path}.${k}`)
+    }
+    visit(loadConfig({}), 'config')
+    expect(thawed).toEqual([])
+    expect(frozen).toEqual(expect.arrayContaining(['config', 'config.ingest', 'config.storage', 'config.sim', 'config.log']))
+  })
+
+  it('throws on assignment to a nested setting', () => {
+    const config = loadConfig({}) as Config
+    expect(() => {
+      config.ingest.batchMaxRows = 1
+    }).toThrow(TypeError)
+  })
+})
+
+describe('parseDuration', () => {
+  it.each([
+    ['500ms', 500],
+    ['30s', 30_000],
+    ['5m', 300_000],
+    ['12h', 43_200_000],
+    ['7d', 7 * DAY],
+    ['1.5h', 5_400_000],
+    ['0', 0],
+    ['0s', 0],
+  ])('reads %s as %i ms', (raw, ms) => {
+    expect(parseDuration(raw)).toBe(ms)
+  })
+
+  it.each(['7 weeks', '1w', '10', '-5m', '5 m', 'm', ''])('refuses %j', (raw) => {
+    expect(parseDuration(raw)).toBeNull()
+  })
+})
+
+/**
+ * Each documented variable, a valid value other than its default, and where that value must show up.
+ * A variable that is declared but never read, or read and then ignored, fails here.
+ */
+const SETTINGS: Record<string, { base?: Env; value: string; pick: (c: Readonly<Config>) => unknown; expected: unknown }> = {
+  PORT: { value: '8080', pick: (c) => c.port, expected: 8080 },
+  HOST: { value: '127.0.0.1', pick: (c) => c.host, expected: '127.0.0.1' },
+  MQTT_URL: { value: 'mqtts://broker.example:8883', pick: (c) => c.mqttUrl, expected: 'mqtts://broker.example:8883' },
+  MQTT_PORT: { value: '1884', pick: (c) => c.mqttPort, expected: 1884 },
+  MQTT_VERSION: { base: EXTERNAL, value: '4', pick: (c) => c.mqttVersion, expected: 4 },
+  MQTT_TOPIC_ROOT: { value: 'tenant-b/v2', pick: (c) => c.topicRoot, expected: 'tenant-b/v2' },
+  DATABASE_URL: { value: 'postgresql://db.example/ioc', pick: (c) => c.databaseUrl, expected: 'postgresql://db.example/ioc' },
+  DATA_DIR: { value: '/var/lib/ioc', pick: (c) => c.dataDir, expected: '/var/lib/ioc' },
+  SIMULATE: { value: '0', pick: (c) => c.simulate, expected: false },
+  SIM_RATE: { value: '50', pick: (c) => c.sim.rate, expected: 50 },
+  SIM_MALFORMED_RATIO: { value: '0.1', pick: (c) => c.sim.malformedRatio, expected: 0.1 },
+  SIM_BACKFILL_HOURS: { value: '0', pick: (c) => c.sim.backfillHours, expected: 0 },
+  SEED_DEMO: { value: 'no', pick: (c) => c.seedDemo, expected: false },
+  INGEST_BATCH_MAX_ROWS: { value: '100', pick: (c) => c.ingest.batchMaxRows, expected: 100 },
+  INGEST_BATCH_MAX_WAIT_MS: { value: '200', pick: (c) => c.ingest.batchMaxWaitMs, expected: 200 },
+  INGEST_MAX_PAYLOAD_BYTES: { value: '1024', pick: (c) => c.ingest.maxPayloadBytes, expected: 1024 },
+  INGEST_MAX_AGE: { value: '2d', pick: (c) => c.ingest.maxAgeMs, expected: 2 * DAY },
+  INGEST_MAX_FUTURE: { value: '1m', pick: (c) => c.ingest.maxFutureMs, expected: 60_000 },
+  INGEST_CLIENT_ID: { value: 'ingest-worker-7', pick: (c) => c.ingest.clientId, expected: 'ingest-worker-7' },
+  INGEST_RECEIVE_MAXIMUM: { value: '100', pick: (c) => c.ingest.receiveMaximum, expected: 100 },
+  INGEST_SHARED: { base: EXTERNAL, value: '0', pick: (c) => c.ingest.shared, expected: false },
+  INGEST_HTTP_PORT: { value: '9000', pick: (c) => c.ingest.httpPort, expected: 9000 },
+  RETENTION_RAW: { value: '30d', pick: (c) => c.storage.retentionRawMs, expected: 30 * DAY },
+  RETENTION_5M: { value: '100d', pick: (c) => c.storage.retention5mMs, expected: 100 * DAY },
+  RETENTION_1H: { value: '365d', pick: (c) => c.storage.retention1hMs, expected: 365 * DAY },
+  COMPRESS_AFTER: { value: '1d', pick: (c) => c.storage.compressAfterMs, expected: DAY },
+  AGG_REFRESH_INTERVAL: { value: '1m', pick: (c) => c.storage.refreshIntervalMs, expected: 60_000 },
+  LIVE_COALESCE_MS: { value: '250', pick: (c) => c.live.coalesceMs, expected: 250 },
+  STATUS_STALE_FACTOR: { value: '3', pick: (c) => c.status.staleAfter, expected: 3 },
+  STATUS_OFFLINE_FACTOR: { value: '20', pick: (c) => c.status.offlineAfter, expected: 20 },
+  LOG_LEVEL: { value: 'debug', pick: (c) => c.log.level, expected: 'debug' },
+  LOG_FORMAT: { value: 'json', pick: (c) => c.log.format, expected: 'json' },
+}
+
+/** An invalid value per variable; the free-text ones (HOST, DATA_DIR, INGEST_CLIENT_ID) accept anything. */
+const INVALID: Record<string, string> = {
+  PORT: '-1',
+  MQTT_URL: 'broker:1883',
+  MQTT_PORT: '1883.5',
+  MQTT_VERSION: '3',
+  MQTT_TOPIC_ROOT: '$SYS/ioc',
+  DATABASE_URL: 'sqlite://ioc.db',
+  SIMULATE: 'sometimes',
+  SIM_RATE: '0',
+  SIM_MALFORMED_RATIO: '1.5',
+  SIM_BACKFILL_HOURS: '1000',
+  SEED_DEMO: 'please',
+  INGEST_BATCH_MAX_ROWS: '0',
+  INGEST_BATCH_MAX_WAIT_MS: 'fast',
+  INGEST_MAX_PAYLOAD_BYTES: '10',
+  INGEST_MAX_AGE: '0',
+  INGEST_MAX_FUTURE: '5 minutes',
+  INGEST_RECEIVE_MAXIMUM: '70000',
+  INGEST_SHARED: 'maybe',
+  INGEST_HTTP_PORT: '65536',
+  RETENTION_RAW: '90 days',
+  RETENTION_5M: 'forever',
+  RETENTION_1H: '-1h',
+  COMPRESS_AFTER: 'weekly',
+  AGG_REFRESH_INTERVAL: '0',
+  LIVE_COALESCE_MS: '5',
+  STATUS_STALE_FACTOR: 'two',
+  STATUS_OFFLINE_FACTOR: '0',
+  LOG_LEVEL: 'verbose',
+  LOG_FORMAT: 'xml',
+}
+const FREE_TEXT = ['HOST', 'DATA_DIR', 'INGEST_CLIENT_ID']
+
+describe('CONFIG_VARIABLES', () => {
+  it('lists exactly the variables exercised below', () => {
+    expect(Object.keys(SETTINGS).sort()).toEqual(Object.keys(CONFIG_VARIABLES).sort())
+    expect([...Object.keys(INVALID), ...FREE_TEXT].sort()).toEqual(Object.keys(CONFIG_VARIABLES).sort())
+  })
+
+  it.each(Object.entries(SETTINGS))('%s changes the configuration', (name, s) => {
+    const without = loadConfig({ ...s.base })
+    const withIt = loadConfig({ ...s.base, [name]: s.value })
+    expect(s.pick(withIt)).toEqual(s.expected)
+    expect(s.pick(without)).not.toEqual(s.expected)
+  })
+
+  // Defaults that depend on other variables or the host are covered under 'loadConfig defaults'.
+  const CONDITIONAL = ['MQTT_URL', 'DATABASE_URL', 'MQTT_VERSION', 'SIMULATE', 'INGEST_CLIENT_ID', 'INGEST_SHARED']
+
+  it.each(Object.entries(CONFIG_VARIABLES).filter(([name]) => !CONDITIONAL.includes(name)))(
+    '%s defaults to the value it documents',
+    (name, doc) => {
+      const pick = SETTINGS[name]!.pick
+      expect(pick(loadConfig({}))).toEqual(pick(loadConfig({ [name]: doc.default })))
+    },
+  )
+
+  it.each(Object.entries(INVALID))('%s is validated: %j is reported under its name', (name, value) => {
+    expect(problemsFor({ [name]: value })).toContainEqual(expect.stringMatching(new RegExp(`^${name}: `)))
+  })
+})
