@@ -2,11 +2,12 @@
 // beside its ceiling and a naive baseline from the same run (ratios survive a noisy machine; absolute
 // numbers do not).
 //
-//  1. throughput: BENCH_READINGS readings (8 air metrics each) published to MQTT through one ingest worker
-//     process; rows/s committed, and the worker's RSS.
+//  1. throughput: BENCH_READINGS readings (8 air metrics each) published to MQTT through BENCH_WORKERS ingest
+//     worker processes (default 1; more share a $share subscription); rows/s committed, and worker RSS.
 //  2. latency: BENCH_RATE readings/s for BENCH_SECONDS with a server process and a Socket.IO client
 //     subscribed to the station list; publish→commit and publish→client p50/p95/p99.
-//  3. ceiling: the same rows inserted straight into the database with ingest's own statement and batch size.
+//  3. ceiling: the same rows inserted straight into the database with ingest's own statement and batch size,
+//     over as many connections as there are workers (one each).
 //  4. naive baseline: one INSERT per message, the way a first prototype would write it.
 //
 // Needs MQTT_URL and DATABASE_URL (e.g. Mosquitto and PostgreSQL/TimescaleDB); it works in a throwaway
@@ -33,8 +34,9 @@ const READINGS = Number(env.BENCH_READINGS ?? 100_000)
 const RATE = Number(env.BENCH_RATE ?? 2000)
 const SECONDS = Number(env.BENCH_SECONDS ?? 20)
 const NAIVE_READINGS = Number(env.BENCH_NAIVE_READINGS ?? 10_000)
+const WORKERS = Number(env.BENCH_WORKERS ?? 1)
 /** Readings published but not yet committed, at most: below what a default Mosquitto queues per session. */
-const WINDOW = 3000
+const WINDOW = 3000 * WORKERS
 const BATCH_ROWS = loadConfig({ ...env, MQTT_URL, DATABASE_URL }).ingest.batchMaxRows
 
 const VALUES: Partial<Record<Metric, number>> = { pm25: 0, pm10: 0, o3: 0, no2: 0, so2: 0, co: 0, temp: 0, humidity: 0 }
@@ -70,7 +72,7 @@ async function main(): Promise<void> {
   const url = new URL(DATABASE_URL!)
   url.pathname = `/${dbName}`
   const benchDb = url.toString()
-  const pool = createPool(benchDb, { max: 2, applicationName: 'ioc-bench' })
+  const pool = createPool(benchDb, { max: Math.max(2, WORKERS), applicationName: 'ioc-bench' })
   const topicRoot = `bench-${process.pid}/ioc/v1`
   const procs: Proc[] = []
   try {
@@ -79,9 +81,11 @@ async function main(): Promise<void> {
     console.log(`backend: ${prepared.backend} · ${stations.length} air stations · batch ${BATCH_ROWS} rows · ${ROWS_PER_READING} rows per reading\n`)
 
     const childEnv = { MQTT_URL: MQTT_URL!, DATABASE_URL: benchDb, MQTT_TOPIC_ROOT: topicRoot, INGEST_HTTP_PORT: '0', LOG_LEVEL: 'warn', PORT: '0' }
-    const ingest = spawnEntry('ingest/main.ts', { ...childEnv, LOG_LEVEL: 'info', INGEST_CLIENT_ID: `bench-ingest-${process.pid}` })
-    procs.push(ingest)
-    await ingest.waitForOutput(/ingest worker \S+ running/)
+    const workers = Array.from({ length: WORKERS }, (_, w) =>
+      spawnEntry('ingest/main.ts', { ...childEnv, LOG_LEVEL: 'info', INGEST_SHARED: WORKERS > 1 ? '1' : '0', INGEST_CLIENT_ID: `bench-ingest-${process.pid}-${w}` }),
+    )
+    procs.push(...workers)
+    await Promise.all(workers.map((w) => w.waitForOutput(/ingest worker \S+ running/)))
 
     // committed readings are visible on the live topic ingest publishes after each commit
     const watcher = await mqtt.connectAsync(MQTT_URL!, { protocolVersion: 5, clientId: `bench-watch-${process.pid}` })
@@ -97,10 +101,11 @@ async function main(): Promise<void> {
     const pub = await mqtt.connectAsync(MQTT_URL!, { protocolVersion: 5, clientId: `bench-pub-${process.pid}` })
 
     // 1. throughput
-    let peakRss = rssMb(ingest)
+    const rss = () => Math.max(...workers.map(rssMb))
+    let peakRss = rss()
     const sampler = setInterval(() => {
       try {
-        peakRss = Math.max(peakRss, rssMb(ingest))
+        peakRss = Math.max(peakRss, rss())
       } catch (err) {
         console.error((err as Error).message)
         process.exit(1)
@@ -117,8 +122,8 @@ async function main(): Promise<void> {
     const e2eSeconds = (performance.now() - t0) / 1000
     const e2eRows = (READINGS * ROWS_PER_READING) / e2eSeconds
     const stored = (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM station_readings')).rows[0]!.n
-    console.log(`1. MQTT → ingest → database: ${fmt(READINGS)} readings, ${fmt(stored)} rows stored in ${e2eSeconds.toFixed(2)} s = ${fmt(e2eRows)} rows/s (${fmt(READINGS / e2eSeconds)} readings/s)`)
-    console.log(`   ingest worker RSS: peak ${peakRss.toFixed(0)} MB`)
+    console.log(`1. MQTT → ${WORKERS} ingest worker${WORKERS > 1 ? 's' : ''} → database: ${fmt(READINGS)} readings, ${fmt(stored)} rows stored in ${e2eSeconds.toFixed(2)} s = ${fmt(e2eRows)} rows/s (${fmt(READINGS / e2eSeconds)} readings/s)`)
+    console.log(`   ingest worker RSS: peak ${peakRss.toFixed(0)} MB (largest worker)`)
     if (stored !== READINGS * ROWS_PER_READING) throw new Error(`expected ${READINGS * ROWS_PER_READING} rows, found ${stored}`)
 
     // 2. latency at a steady rate, through a server to a Socket.IO client
@@ -162,7 +167,7 @@ async function main(): Promise<void> {
     console.log(`2. at ${fmt(RATE)} readings/s for ${SECONDS} s (${fmt(total)} readings):`)
     console.log(`   publish → commit  p50 ${ms(percentile(commitLatency, 50))}  p95 ${ms(percentile(commitLatency, 95))}  p99 ${ms(percentile(commitLatency, 99))}  (${fmt(commitLatency.length)} readings)`)
     console.log(`   publish → Socket.IO client  p50 ${ms(percentile(clientLatency, 50))}  p95 ${ms(percentile(clientLatency, 95))}  p99 ${ms(percentile(clientLatency, 99))}  (${fmt(clientLatency.length)} station updates after coalescing)`)
-    console.log(`   ingest worker RSS: peak ${peakRss.toFixed(0)} MB`)
+    console.log(`   ingest worker RSS: peak ${peakRss.toFixed(0)} MB (largest worker)`)
     await pub.endAsync()
     await watcher.endAsync()
 
@@ -174,13 +179,21 @@ async function main(): Promise<void> {
     await settle(pool)
     const readings = Array.from({ length: READINGS }, (_, i) => ({ stationId: stations[i % stations.length]!, ts: base + Math.floor(i / stations.length) * 1000, values: values(i) }))
     const perBatch = Math.max(1, Math.floor(BATCH_ROWS / ROWS_PER_READING))
+    const batches: (typeof readings)[] = []
+    for (let i = 0; i < readings.length; i += perBatch) batches.push(readings.slice(i, i + perBatch))
+    const writers = await Promise.all(Array.from({ length: WORKERS }, () => pool.connect()))
     const c0 = performance.now()
-    for (let i = 0; i < readings.length; i += perBatch) {
-      const cols = readingColumns(readings.slice(i, i + perBatch))
-      await pool.query(INSERT_READINGS_SQL, [cols.stationIds, cols.metrics, cols.ts, cols.values])
-    }
+    await Promise.all(
+      writers.map(async (c) => {
+        for (let b = batches.shift(); b; b = batches.shift()) {
+          const cols = readingColumns(b)
+          await c.query(INSERT_READINGS_SQL, [cols.stationIds, cols.metrics, cols.ts, cols.values])
+        }
+      }),
+    )
     const ceilingRows = (READINGS * ROWS_PER_READING) / ((performance.now() - c0) / 1000)
-    console.log(`3. ceiling, the same rows inserted directly (same statement, ${perBatch} readings a statement): ${fmt(ceilingRows)} rows/s`)
+    for (const c of writers) c.release()
+    console.log(`3. ceiling, the same rows inserted directly (same statement, ${perBatch} readings a statement, ${WORKERS} connection${WORKERS > 1 ? 's' : ''}): ${fmt(ceilingRows)} rows/s`)
 
     // 4. naive: one INSERT per message
     await pool.query('TRUNCATE station_readings')
@@ -205,8 +218,10 @@ async function main(): Promise<void> {
     for (const p of procs) p.kill('SIGKILL')
     await pool.end()
     // the bench's ingest session must not linger on the broker
-    const c = await mqtt.connectAsync(MQTT_URL!, { clientId: `bench-ingest-${process.pid}`, clean: true, protocolVersion: 5, properties: { sessionExpiryInterval: 0 } }).catch(() => null)
-    await c?.endAsync()
+    for (let w = 0; w < WORKERS; w++) {
+      const c = await mqtt.connectAsync(MQTT_URL!, { clientId: `bench-ingest-${process.pid}-${w}`, clean: true, protocolVersion: 5, properties: { sessionExpiryInterval: 0 } }).catch(() => null)
+      await c?.endAsync()
+    }
     if (env.BENCH_KEEP_DB !== '1') await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
     await admin.end()
   }

@@ -14,8 +14,8 @@ import { startMaintenance } from '../db/maintenance.ts'
 import { createPool } from '../db/pool.ts'
 import { loadReference } from '../db/reference.ts'
 import { prepareDatabase } from '../db/setup.ts'
-import { startIngest } from '../ingest/service.ts'
-import { startServer } from '../server/service.ts'
+import { ingestOptions, startIngest } from '../ingest/service.ts'
+import { CLIENT_DIR, serverOptions, startServer } from '../server/service.ts'
 import type { SimulatorStart } from '../simulator/main.ts'
 
 const config = loadConfigOrExit()
@@ -44,35 +44,14 @@ async function main(): Promise<void> {
   life.onStop('database connections', () => pool.end())
   const prepared = await prepareDatabase(pool, config, embeddedDb)
 
-  const ingest = await startIngest({
-    pool,
-    mqttUrl,
-    mqttVersion: config.mqttVersion,
-    topicRoot: config.topicRoot,
-    clientId: config.ingest.clientId,
-    shared: config.ingest.shared,
-    receiveMaximum: config.ingest.receiveMaximum,
-    batchMaxRows: config.ingest.batchMaxRows,
-    batchMaxWaitMs: config.ingest.batchMaxWaitMs,
-    limits: { maxPayloadBytes: config.ingest.maxPayloadBytes, maxAgeMs: config.ingest.maxAgeMs, maxFutureMs: config.ingest.maxFutureMs },
-  })
+  const ingest = await startIngest(ingestOptions(config, pool, mqttUrl))
   life.onStop('ingest', () => ingest.stop())
   await ingest.ready
 
   const maintenance = startMaintenance(pool, prepared.mode, config.storage, config.ingest.maxAgeMs, { singleConnection: embeddedDb })
   life.onStop('maintenance', () => maintenance.stop())
 
-  const server = await startServer({
-    pool,
-    mqttUrl,
-    mqttVersion: config.mqttVersion,
-    topicRoot: config.topicRoot,
-    port: config.port,
-    host: config.host,
-    coalesceMs: config.live.coalesceMs,
-    thresholds: config.status,
-    clientDir: join(root, 'client'),
-  })
+  const server = await startServer(serverOptions(config, pool, mqttUrl, CLIENT_DIR))
   life.onStop('server', () => server.stop())
 
   if (config.simulate) {

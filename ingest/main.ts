@@ -9,7 +9,7 @@ import { configureLogging, createLogger } from '../core/log.ts'
 import { registry } from '../core/metrics.ts'
 import { createPool } from '../db/pool.ts'
 import { prepareDatabase } from '../db/setup.ts'
-import { startIngest } from './service.ts'
+import { ingestOptions, startIngest } from './service.ts'
 
 const config = loadConfigOrExit()
 configureLogging(config.log)
@@ -23,18 +23,7 @@ async function main(): Promise<void> {
   const pool = createPool(config.databaseUrl, { max: 2, applicationName: 'ioc-ingest' })
   life.onStop('database connections', () => pool.end())
   await prepareDatabase(pool, config, false)
-  const ingest = await startIngest({
-    pool,
-    mqttUrl: config.mqttUrl,
-    mqttVersion: config.mqttVersion,
-    topicRoot: config.topicRoot,
-    clientId: config.ingest.clientId,
-    shared: config.ingest.shared,
-    receiveMaximum: config.ingest.receiveMaximum,
-    batchMaxRows: config.ingest.batchMaxRows,
-    batchMaxWaitMs: config.ingest.batchMaxWaitMs,
-    limits: { maxPayloadBytes: config.ingest.maxPayloadBytes, maxAgeMs: config.ingest.maxAgeMs, maxFutureMs: config.ingest.maxFutureMs },
-  })
+  const ingest = await startIngest(ingestOptions(config, pool, config.mqttUrl))
   life.onStop('ingest', () => ingest.stop())
 
   const http = createServer(async (req, res) => {

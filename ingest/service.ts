@@ -5,6 +5,7 @@ import type { MqttClient } from 'mqtt'
 import type { IPublishPacket } from 'mqtt-packet'
 import type pg from 'pg'
 import { INGEST_SHARE_GROUP, sharedFilter, topicMap, type CameraCount, type EnvReading, type IngestLimits, type LiveCameraBatch, type LiveEnvBatch } from '../contract/index.ts'
+import type { Config } from '../core/config.ts'
 import { createLogger } from '../core/log.ts'
 import { metrics } from '../core/metrics.ts'
 import { connectMqtt } from '../core/mqtt.ts'
@@ -82,6 +83,22 @@ class DeviceRegistry implements KnownDevices {
       }
     })()
     return this.inFlight
+  }
+}
+
+/** The options every entry point derives from the configuration (they differ only in pool and broker). */
+export function ingestOptions(config: Readonly<Config>, pool: pg.Pool, mqttUrl: string): IngestOptions {
+  return {
+    pool,
+    mqttUrl,
+    mqttVersion: config.mqttVersion,
+    topicRoot: config.topicRoot,
+    clientId: config.ingest.clientId,
+    shared: config.ingest.shared,
+    receiveMaximum: config.ingest.receiveMaximum,
+    batchMaxRows: config.ingest.batchMaxRows,
+    batchMaxWaitMs: config.ingest.batchMaxWaitMs,
+    limits: { maxPayloadBytes: config.ingest.maxPayloadBytes, maxAgeMs: config.ingest.maxAgeMs, maxFutureMs: config.ingest.maxFutureMs },
   }
 }
 

@@ -1,15 +1,13 @@
 // `npm run start:server`: the server alone (REST, Socket.IO, the wall) against real services; run as many
 // as needed behind a load balancer. It also runs aggregate maintenance where no TimescaleDB job scheduler
 // does (one instance at a time, by advisory lock).
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { loadConfigOrExit } from '../core/config.ts'
 import { createLifecycle } from '../core/lifecycle.ts'
 import { configureLogging, createLogger } from '../core/log.ts'
 import { startMaintenance } from '../db/maintenance.ts'
 import { createPool } from '../db/pool.ts'
 import { prepareDatabase } from '../db/setup.ts'
-import { startServer } from './service.ts'
+import { CLIENT_DIR, serverOptions, startServer } from './service.ts'
 
 const config = loadConfigOrExit()
 configureLogging(config.log)
@@ -25,17 +23,7 @@ async function main(): Promise<void> {
   const prepared = await prepareDatabase(pool, config, false)
   const maintenance = startMaintenance(pool, prepared.mode, config.storage, config.ingest.maxAgeMs, { singleConnection: false })
   life.onStop('maintenance', () => maintenance.stop())
-  const server = await startServer({
-    pool,
-    mqttUrl: config.mqttUrl,
-    mqttVersion: config.mqttVersion,
-    topicRoot: config.topicRoot,
-    port: config.port,
-    host: config.host,
-    coalesceMs: config.live.coalesceMs,
-    thresholds: config.status,
-    clientDir: join(fileURLToPath(new URL('..', import.meta.url)), 'client'),
-  })
+  const server = await startServer(serverOptions(config, pool, config.mqttUrl, CLIENT_DIR))
   life.onStop('server', () => server.stop())
   log.info(`server running at ${server.url}`)
 }

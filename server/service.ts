@@ -5,11 +5,13 @@
 import { createServer, type Server as HttpServer } from 'node:http'
 import { hostname } from 'node:os'
 import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import type { MqttClient } from 'mqtt'
 import type pg from 'pg'
 import { Server } from 'socket.io'
 import { topicMap, type HealthResponse, type LiveCameraBatch, type LiveEnvBatch, type StatusThresholds, type Unit } from '../contract/index.ts'
+import type { Config } from '../core/config.ts'
 import { createLogger, redactUrl } from '../core/log.ts'
 import { metrics, registry } from '../core/metrics.ts'
 import { connectMqtt } from '../core/mqtt.ts'
@@ -55,6 +57,24 @@ export interface RunningServer {
 
 const TICK_MS = 1000
 const REFERENCE_RELOAD_MS = 60_000
+
+/** The options every entry point derives from the configuration. */
+export function serverOptions(config: Readonly<Config>, pool: pg.Pool, mqttUrl: string, clientDir: string | null): ServerOptions {
+  return {
+    pool,
+    mqttUrl,
+    mqttVersion: config.mqttVersion,
+    topicRoot: config.topicRoot,
+    port: config.port,
+    host: config.host,
+    coalesceMs: config.live.coalesceMs,
+    thresholds: config.status,
+    clientDir,
+  }
+}
+
+/** The static client served at / (the repository's client/ folder). */
+export const CLIENT_DIR = fileURLToPath(new URL('../client', import.meta.url))
 
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const now = o.now ?? Date.now

@@ -39,8 +39,10 @@ async function reference(config: ReturnType<typeof loadConfigOrExit>): Promise<S
   if (!config.databaseUrl || !config.mqttUrl) throw new Error('set DATABASE_URL (to read the stations and cameras) and MQTT_URL (to publish to)')
   const pool = createPool(config.databaseUrl, { max: 1, applicationName: 'ioc-simulator' })
   const ref = await loadReference(pool)
+  // history only into a database that has none; a restarted simulator just carries on live
+  const empty = (await pool.query('SELECT 1 FROM station_readings LIMIT 1')).rowCount === 0
   await pool.end()
-  return { type: 'reference', mqttUrl: config.mqttUrl, stations: ref.stations, cameras: ref.cameras, backfillHours: config.sim.backfillHours }
+  return { type: 'reference', mqttUrl: config.mqttUrl, stations: ref.stations, cameras: ref.cameras, backfillHours: empty ? config.sim.backfillHours : 0 }
 }
 
 async function main(): Promise<void> {

@@ -4,20 +4,9 @@
 //   (is this device silent at 10:20? is there an episode in this 3-hour slot?), so live publishing and a
 //   backfill running beside it agree about the world.
 
-/** A source of uniform numbers in [0, 1). */
-export type Rng = () => number
+import { mulberry32, type Rng } from '../core/random.ts'
 
-/** mulberry32: 32-bit state, fast, good enough for simulation (not for cryptography). */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
+export { mulberry32, type Rng }
 
 /** FNV-1a over the UTF-16 code units: a stable 32-bit key for a device id. */
 export function hashString(s: string): number {

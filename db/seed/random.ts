@@ -1,20 +1,9 @@
 // Seeded randomness for the demo-province generator: the same seed gives the same province on every
 // machine, so the committed demo files can be regenerated and compared byte for byte.
 
-/** A source of uniform numbers in [0, 1). */
-export type Rng = () => number
+import { mulberry32, type Rng } from '../../core/random.ts'
 
-/** mulberry32: 32-bit state, fast and well distributed enough for placing demo devices. */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
+export { mulberry32, type Rng }
 
 /** Uniform in [min, max). */
 export function uniform(rng: Rng, min: number, max: number): number {

@@ -1,11 +1,10 @@
 // A running IOC over real connections for integration tests: a prepared database (migrated, demo province
 // seeded), ingest and server in this process on ephemeral ports, with a unique topic root.
 import type { MqttClient } from 'mqtt'
-import { DEFAULT_STATUS_THRESHOLDS } from '../../contract/index.ts'
 import { loadConfig, type Config } from '../../core/config.ts'
 import { prepareDatabase, type PreparedDatabase } from '../../db/setup.ts'
-import { startIngest, type IngestService } from '../../ingest/service.ts'
-import { startServer, type RunningServer } from '../../server/service.ts'
+import { ingestOptions, startIngest, type IngestService } from '../../ingest/service.ts'
+import { serverOptions, startServer, type RunningServer } from '../../server/service.ts'
 import { publisher, uniqueTopicRoot, type TestBroker } from './brokers.ts'
 import type { TestDatabase } from './databases.ts'
 
@@ -29,28 +28,13 @@ export async function startStack(db: TestDatabase, broker: TestBroker, env: Reco
   const topicRoot = uniqueTopicRoot()
   const prepared = await prepareDatabase(db.pool, config, db.kind === 'embedded')
   const ingest = await startIngest({
-    pool: db.pool,
-    mqttUrl: broker.url,
+    ...ingestOptions(config, db.pool, broker.url),
     mqttVersion: broker.version,
     topicRoot,
     clientId: `test-ingest-${Math.random().toString(36).slice(2, 8)}`,
     shared: broker.shared,
-    receiveMaximum: config.ingest.receiveMaximum,
-    batchMaxRows: config.ingest.batchMaxRows,
-    batchMaxWaitMs: config.ingest.batchMaxWaitMs,
-    limits: { maxPayloadBytes: config.ingest.maxPayloadBytes, maxAgeMs: config.ingest.maxAgeMs, maxFutureMs: config.ingest.maxFutureMs },
   })
-  const server = await startServer({
-    pool: db.pool,
-    mqttUrl: broker.url,
-    mqttVersion: broker.version,
-    topicRoot,
-    port: 0,
-    host: '127.0.0.1',
-    coalesceMs: config.live.coalesceMs,
-    thresholds: DEFAULT_STATUS_THRESHOLDS,
-    clientDir: null,
-  })
+  const server = await startServer({ ...serverOptions(config, db.pool, broker.url, null), mqttVersion: broker.version, topicRoot, port: 0, host: '127.0.0.1' })
   const pub = await publisher(broker)
   // a test's first message must find both subscriptions in place
   await Promise.all([ingest.ready, server.liveReady])

@@ -30,7 +30,7 @@ interface Service {
 // merge: true resolves `<<: *ioc-env` (YAML 1.2 leaves merge keys off by default); aliases resolve anyway
 const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> }
 const services = compose.services
-const APP_SERVICES = { ingest: 'start:ingest', server: 'start:server', simulator: 'start:simulator' } as const
+const APP_SERVICES = { 'ingest-1': 'start:ingest', 'ingest-2': 'start:ingest', server: 'start:server', simulator: 'start:simulator' } as const
 const packageJson = JSON.parse(read('package.json')) as { scripts: Record<string, string>; dependencies: Record<string, string> }
 
 /** A service's environment as compose hands it over (mapping or KEY=value list form), before interpolation. */
@@ -66,15 +66,15 @@ function commandOf(s: Service): string[] {
 }
 
 describe('docker-compose.yml', () => {
-  it('has the services timescaledb, mosquitto, ingest, server and simulator', () => {
-    expect(Object.keys(services).sort()).toEqual(expect.arrayContaining(['ingest', 'mosquitto', 'server', 'simulator', 'timescaledb']))
+  it('has the services timescaledb, mosquitto, ingest workers, server and simulator', () => {
+    expect(Object.keys(services).sort()).toEqual(expect.arrayContaining(['ingest-1', 'ingest-2', 'mosquitto', 'server', 'simulator', 'timescaledb']))
     expect(services.timescaledb?.image).toMatch(/^timescale\/timescaledb:/)
     expect(services.mosquitto?.image).toMatch(/^eclipse-mosquitto:2/)
   })
 
   it('starts the simulator only with the demo profile, everything else with a plain `up`', () => {
     expect(services.simulator?.profiles).toEqual(['demo'])
-    for (const name of ['timescaledb', 'mosquitto', 'ingest', 'server']) expect(services[name]?.profiles, name).toBeUndefined()
+    for (const name of ['timescaledb', 'mosquitto', 'ingest-1', 'ingest-2', 'server']) expect(services[name]?.profiles, name).toBeUndefined()
   })
 
   describe.each(Object.entries(APP_SERVICES))('%s', (name, script) => {
@@ -130,15 +130,18 @@ describe('docker-compose.yml', () => {
     })
   })
 
-  it('runs at least two ingest workers sharing the feed, each with its own client id', () => {
-    const ingest = services.ingest!
-    expect(ingest.deploy?.replicas).toBeGreaterThanOrEqual(2)
-    const env = environment(ingest)
-    expect(env.INGEST_SHARED).toBe('1')
-    expect(loadConfig(env).ingest.shared).toBe(true)
-    // replicas sharing one fixed client id would take each other's session over, again and again
-    expect(env.INGEST_CLIENT_ID, 'INGEST_CLIENT_ID must default to ioc-ingest-<hostname>').toBeUndefined()
-    expect(ingest.container_name, 'a fixed container_name prevents replicas').toBeUndefined()
+  it('runs at least two ingest workers sharing the feed, each under its own stable client id', () => {
+    const workers = Object.entries(services).filter(([name, s]) => commandOf(s).join(' ') === 'npm run start:ingest' && name.startsWith('ingest'))
+    expect(workers.length).toBeGreaterThanOrEqual(2)
+    const ids = workers.map(([, s]) => environment(s).INGEST_CLIENT_ID)
+    for (const [name, s] of workers) {
+      const env = environment(s)
+      expect(loadConfig(env).ingest.shared, name).toBe(true)
+      // a re-created container must resume its own session: its id cannot come from the container id
+      expect(env.INGEST_CLIENT_ID, `${name} sets a fixed INGEST_CLIENT_ID`).toMatch(/^ioc-ingest-\w+$/)
+      expect(s.deploy?.replicas ?? 1, `${name}: replicas would share one client id`).toBe(1)
+    }
+    expect(new Set(ids).size).toBe(ids.length)
   })
 
   it('publishes the server on port 3000', () => {
