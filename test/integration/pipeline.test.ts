@@ -97,6 +97,25 @@ describe.each(STACK_TARGETS)('pipeline on $db database + $broker broker', ({ db:
     expect(n.rows[0].n).toBe(1)
   })
 
+  it('coalesces a burst of readings for one station into a few frames carrying the latest state', async () => {
+    const frames: StationState[][] = []
+    socket.on('stations:delta', (d) => {
+      const mine = d.stations.filter((s) => s.id === 'QN-KK-006')
+      if (mine.length) frames.push(mine)
+    })
+    const start = Date.now()
+    const burst = 200
+    await Promise.all(
+      Array.from({ length: burst }, (_, i) => stack.pub.publishAsync(`${stack.topicRoot}/env/QN-KK-006`, envPayload(start - (burst - i) * 10, { pm25: i }), { qos: 1 })),
+    )
+    await waitFor(() => frames.at(-1)?.[0]?.values.pm25, (v) => v === burst - 1, 'the last reading of the burst')
+    const elapsed = Date.now() - start
+    // each frame names the station once, and there is at most one frame per coalescing window
+    expect(frames.every((f) => f.length === 1)).toBe(true)
+    expect(frames.length).toBeLessThanOrEqual(Math.ceil(elapsed / stack.config.live.coalesceMs) + 1)
+    expect(frames.length).toBeLessThan(burst / 4)
+  })
+
   it('answers a subscribe to an unknown station with an error naming the room', async () => {
     const res = await subscribe(['station:NO-SUCH'])
     expect(res).toEqual({ ok: false, error: { code: 'not_found', field: 'station:NO-SUCH', message: "station 'NO-SUCH' does not exist" } })
