@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const maintenance = startMaintenance(pool, prepared.mode, config.storage, config.ingest.maxAgeMs, { singleConnection: embeddedDb })
   life.onStop('maintenance', () => maintenance.stop())
 
-  const server = await startServer(serverOptions(config, pool, mqttUrl, CLIENT_DIR))
+  const server = await startServer({ ...serverOptions(config, pool, mqttUrl, CLIENT_DIR), extraHealth: () => ingest.health() })
   life.onStop('server', () => server.stop())
 
   if (config.simulate) {

@@ -1,8 +1,11 @@
-// Loads a city's own reference data: npm run db:load -- units|stations|cameras <file>
+// Loads a city's own reference data: npm run db:load -- units|stations|cameras <file>, into DATABASE_URL or,
+// when it is unset, into the embedded database in DATA_DIR (with `npm start` stopped).
 // Prints every rejected row with its row number and field, loads the valid rows, and exits 2 when any row
 // was rejected (0 otherwise, 1 on a usage or connection problem), so a script can tell a partial load.
 
 import { readFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { startEmbeddedDatabase } from '../db/embedded/index.ts'
 import { migrate } from '../db/migrate.ts'
 import { redactUrl } from '../core/log.ts'
 import { createPool } from '../db/pool.ts'
@@ -21,13 +24,12 @@ async function main(): Promise<number> {
     console.error(USAGE)
     return 1
   }
-  const url = process.env.DATABASE_URL
-  if (!url) {
-    console.error('DATABASE_URL is required: the database to load into, e.g. DATABASE_URL=postgres://user:pass@host:5432/ioc')
-    return 1
-  }
   const text = await readFile(file, 'utf8')
-  const pool = createPool(url, { max: 1, applicationName: 'ioc-load' })
+  // without DATABASE_URL: the embedded database of `npm start` in DATA_DIR (stop the IOC first: it holds the
+  // database's one connection, and a second process must not open the same files)
+  const embedded = process.env.DATABASE_URL ? null : await openEmbedded()
+  const url = process.env.DATABASE_URL || embedded!.url
+  const pool = createPool(url, { max: 1, singleConnection: embedded !== null, applicationName: 'ioc-load' })
   try {
     await migrate(pool) // a fresh database works too
     const known = await loadReference(pool)
@@ -51,11 +53,18 @@ async function main(): Promise<number> {
     }
     for (const e of errors) console.error(`${file}: ${e.row === 0 ? 'file' : `row ${e.row}`}${e.field ? `, field ${e.field}` : ''}: ${e.message}`)
     const rejected = new Set(errors.map((e) => e.row)).size
-    console.log(`loaded ${loaded} ${target} into ${redactUrl(url)}${rejected ? `; ${rejected} row(s) rejected` : ''}`)
+    console.log(`loaded ${loaded} ${target} into ${embedded ? 'the embedded database' : redactUrl(url)}${rejected ? `; ${rejected} row(s) rejected` : ''}`)
     return errors.length ? 2 : 0
   } finally {
     await pool.end()
+    await embedded?.stop()
   }
+}
+
+async function openEmbedded() {
+  const dir = join(resolve(process.env.DATA_DIR ?? './data'), 'timescaledb')
+  console.log(`DATABASE_URL is not set: loading into the embedded database in ${dir}`)
+  return startEmbeddedDatabase(dir)
 }
 
 main().then(

@@ -11,6 +11,8 @@ const STATUS = { online: 'Trực tuyến', stale: 'Chậm', offline: 'Mất kế
 const stations = new Map()
 const cameras = new Map()
 const $ = (id) => document.getElementById(id)
+const ESC = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ESC[c])
 const fmt = (v, d = 1) => (v === null || v === undefined ? '–' : Number(v).toFixed(d))
 // the operations center reads Vietnam time whatever the browser's zone
 const time = (iso) => (iso ? new Date(iso).toLocaleTimeString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' }) : '–')
@@ -22,11 +24,11 @@ function render() {
   $('air').tBodies[0].innerHTML = air.map((s) => {
     const band = s.aqi ? BANDS[s.aqi.band] : null
     const badge = band ? `<span class="aqi" style="background:${band[1]};color:${band[2]}" title="${band[0]}">${s.aqi.value}</span>` : '–'
-    return `<tr><td>${s.name}</td><td>${s.unitName ?? ''}</td><td>${badge}</td><td>${fmt(s.values.pm25)}</td><td>${fmt(s.values.pm10)}</td><td class="st-${s.status}">${STATUS[s.status]}</td><td>${time(s.lastSeen)}</td></tr>`
+    return `<tr><td>${esc(s.name)}</td><td>${esc(s.unitName)}</td><td>${badge}</td><td>${fmt(s.values.pm25)}</td><td>${fmt(s.values.pm10)}</td><td class="st-${s.status}">${STATUS[s.status]}</td><td>${time(s.lastSeen)}</td></tr>`
   }).join('')
   const cams = [...cameras.values()].sort((a, b) => a.site.localeCompare(b.site))
   $('cams').tBodies[0].innerHTML = cams.map((c) =>
-    `<tr><td>${c.name}</td><td>${c.site}</td><td>${c.inside ?? '–'}</td><td>${c.arrivalsLastHour ?? '–'}</td><td>${fmt(c.vehiclesPerMinute)}</td><td class="st-${c.status}">${STATUS[c.status]}</td></tr>`,
+    `<tr><td>${esc(c.name)}</td><td>${esc(c.site)}</td><td>${c.inside ?? '–'}</td><td>${c.arrivalsLastHour ?? '–'}</td><td>${fmt(c.vehiclesPerMinute)}</td><td class="st-${c.status}">${STATUS[c.status]}</td></tr>`,
   ).join('')
   const all = [...stations.values()]
   $('k-online').textContent = `${all.filter((s) => s.status === 'online').length} / ${all.length}`
@@ -47,7 +49,7 @@ function setConn(cls, text) {
 }
 
 const socket = io({ transports: ['websocket', 'polling'] })
-socket.on('connect', () => {
+function subscribe() {
   socket.emit('subscribe', { rooms: ['stations', 'cameras'] }, (res) => {
     if (!res.ok) return setConn('down', res.error.message)
     stations.clear()
@@ -58,7 +60,9 @@ socket.on('connect', () => {
     setConn('live', 'Trực tiếp')
     schedule()
   })
-})
+}
+socket.on('connect', subscribe)
+socket.on('reference:changed', subscribe)
 socket.on('disconnect', () => setConn('down', 'Mất kết nối – đang thử lại'))
 socket.io.on('reconnect_attempt', () => setConn('connecting', 'Đang kết nối lại…'))
 socket.on('stations:delta', (d) => {

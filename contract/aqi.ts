@@ -79,8 +79,9 @@ export interface AqiResult {
 
 /**
  * Hourly AQI from hourly means, newest first (index 0 = the current hour), per pollutant.
- * PM uses NowCast over 12 hours; O3 uses the 1-hour table; NO2, SO2, CO use the newest hourly mean.
- * No AQI without PM2.5 or PM10.
+ * PM uses NowCast over 12 hours; O3 uses the 1-hour table; NO2, SO2, CO use the current hour's mean, or the
+ * previous hour's while the current one has no reading yet (at the turn of the hour a gas-dominated AQI
+ * would otherwise drop until the first reading of the new hour). No AQI without PM2.5 or PM10.
  */
 export function hourlyAqi(hourly: Partial<Record<AqiPollutant, readonly (number | null | undefined)[]>>): AqiResult | null {
   const raw: Partial<Record<AqiPollutant, number>> = {}
@@ -91,7 +92,8 @@ export function hourlyAqi(hourly: Partial<Record<AqiPollutant, readonly (number 
   }
   if (raw.pm25 === undefined && raw.pm10 === undefined) return null
   const latest = (p: AqiPollutant) => {
-    const v = hourly[p]?.[0]
+    const series = hourly[p]
+    const v = series?.[0] ?? series?.[1]
     return v === null || v === undefined ? null : v
   }
   const o3 = latest('o3')

@@ -40,6 +40,8 @@ export interface CamerasDelta {
 export interface ServerToClientEvents {
   'stations:delta': (delta: StationsDelta) => void
   'cameras:delta': (delta: CamerasDelta) => void
+  /** Devices were added, removed or renamed: subscribe again for a fresh snapshot. */
+  'reference:changed': (info: { at: string }) => void
 }
 
 export interface ClientToServerEvents {

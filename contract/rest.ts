@@ -133,6 +133,7 @@ export interface DeadLetterView {
 
 export interface DeadLetterQuery {
   limit: number
+  /** Page back: only dead letters older than the one with this id (ids grow with arrival). */
   before: number | null
   code: DeadLetterCode | null
 }
@@ -140,14 +141,13 @@ export interface DeadLetterQuery {
 export function parseDeadLetterQuery(q: Record<string, unknown>): DeadLetterQuery | ApiErrorBody {
   let limit = 100
   if (q.limit !== undefined) {
-    limit = Number(q.limit)
+    limit = typeof q.limit === 'string' && /^\d+$/.test(q.limit) ? Number(q.limit) : NaN
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return bad('limit', 'expected an integer 1–1000')
   }
   let before: number | null = null
   if (q.before !== undefined) {
-    const b = parseInstant(q.before, 'before')
-    if (typeof b !== 'number') return b
-    before = b
+    before = typeof q.before === 'string' && /^\d{1,15}$/.test(q.before) ? Number(q.before) : NaN
+    if (!Number.isSafeInteger(before)) return bad('before', 'expected the id of a dead letter (page back from the oldest id of the last page)')
   }
   let code: DeadLetterCode | null = null
   if (q.code !== undefined) {

@@ -3,6 +3,9 @@
 import { createLogger } from './log.ts'
 
 
+/** Longer than ingest's 15 s final flush plus the database closing. */
+const SHUTDOWN_DEADLINE_MS = 45_000
+
 export interface Lifecycle {
   /** Registers a stop step; steps run last-registered first. */
   onStop(name: string, stop: () => Promise<void> | void): void
@@ -22,6 +25,11 @@ export function createLifecycle(name: string): Lifecycle {
     shutdown(code, reason) {
       stopping ??= (async () => {
         log.info(`stopping (${reason})`)
+        // a part that never finishes stopping must not keep the process (and its port) alive forever
+        setTimeout(() => {
+          log.error(`shutdown still unfinished after ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting`)
+          process.exit(code || 1)
+        }, SHUTDOWN_DEADLINE_MS).unref()
         for (const step of [...steps].reverse()) {
           try {
             await step.stop()

@@ -13,6 +13,7 @@ export const metrics = {
   batchSeconds: new Histogram({ name: 'ioc_ingest_batch_seconds', help: 'Time to commit one batch', buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry] }),
   batchRows: new Histogram({ name: 'ioc_ingest_batch_rows', help: 'Rows per committed batch', buckets: [1, 10, 50, 100, 500, 1000, 2500, 5000, 10000], registers: [registry] }),
   batchFailures: new Counter({ name: 'ioc_ingest_batch_failures_total', help: 'Batch commits that failed and were retried', registers: [registry] }),
+  dropped: new Counter({ name: 'ioc_ingest_dropped_total', help: 'Messages dropped because the database refused even their dead letter (see the error log)', registers: [registry] }),
   pendingRows: new Gauge({ name: 'ioc_ingest_pending_rows', help: 'Rows accepted and not yet committed', registers: [registry] }),
   heldAcks: new Gauge({ name: 'ioc_ingest_held_acks', help: 'MQTT acknowledgements held until their batch commits', registers: [registry] }),
   brokerUp: new Gauge({ name: 'ioc_broker_up', help: '1 when this process is connected to the MQTT broker', labelNames: ['client'], registers: [registry] }),

@@ -10,6 +10,7 @@ import { BUCKET_MS, bucketStart, type Bucket } from '../contract/index.ts'
 import type { Config } from '../core/config.ts'
 import type { Queryable } from '../core/db.ts'
 import { createLogger } from '../core/log.ts'
+import { LOCKS } from './locks.ts'
 import type { Backend } from './migrate.ts'
 
 const log = createLogger('maintenance')
@@ -33,7 +34,6 @@ export const AGGREGATES: readonly AggregateSpec[] = [
 const RAW_TABLES = ['station_readings', 'camera_counts'] as const
 const DEAD_LETTER_RETENTION_MS = 30 * 86_400_000
 const RETENTION_EVERY_MS = 3_600_000
-const LOCK_KEY = 7_310_442_002
 
 export type StorageConfig = Config['storage']
 
@@ -57,12 +57,14 @@ export async function applyPolicies(pool: pg.Pool, s: StorageConfig, maxAgeMs: n
   const client = await pool.connect()
   try {
     await client.query('BEGIN')
-    await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY])
+    await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.policies])
     for (const a of AGGREGATES) {
       const width = BUCKET_MS[a.bucket]
+      // TimescaleDB wants a refresh window of at least two buckets between the offsets
+      const start = Math.max(maxAgeMs + width, 3 * width)
       await client.query(`SELECT remove_continuous_aggregate_policy('${a.name}', if_exists => true)`)
       await client.query(
-        `SELECT add_continuous_aggregate_policy('${a.name}', start_offset => INTERVAL '${interval(maxAgeMs + width)}', end_offset => INTERVAL '${interval(width)}', schedule_interval => INTERVAL '${interval(Math.max(s.refreshIntervalMs, 1000))}')`,
+        `SELECT add_continuous_aggregate_policy('${a.name}', start_offset => INTERVAL '${interval(start)}', end_offset => INTERVAL '${interval(width)}', schedule_interval => INTERVAL '${interval(Math.max(s.refreshIntervalMs, 1000))}')`,
       )
       await client.query(`SELECT remove_retention_policy('${a.name}', if_exists => true)`)
       const keep = retentionFor(a.bucket, s)
@@ -206,13 +208,13 @@ export function startMaintenance(
       }
       const client = await pool.connect()
       try {
-        const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [LOCK_KEY])
+        const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [LOCKS.maintenance])
         if (!got.rows[0]!.ok) return false
         try {
           await round(client, t, retention)
           return true
         } finally {
-          await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY])
+          await client.query('SELECT pg_advisory_unlock($1)', [LOCKS.maintenance])
         }
       } finally {
         client.release()

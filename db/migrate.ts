@@ -9,12 +9,11 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type pg from 'pg'
 import { createLogger } from '../core/log.ts'
+import { LOCKS } from './locks.ts'
 
 export type Backend = 'timescaledb' | 'postgres'
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations')
-/** Arbitrary constant: the advisory lock key every IOC migration runner agrees on. */
-const MIGRATION_LOCK_KEY = 7_310_442_001
 
 const log = createLogger('migrate')
 
@@ -45,16 +44,34 @@ export async function loadMigrations(dir: string = MIGRATIONS_DIR): Promise<Migr
   return list
 }
 
-/** Which backend this database is (or will be) migrated for. A database keeps the backend it was first migrated with. */
-export async function detectBackend(client: pg.ClientBase): Promise<{ backend: Backend; timescaleAvailable: boolean; recorded: boolean }> {
-  const available = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'timescaledb'`)
-  const timescaleAvailable = (available.rows[0]?.n ?? 0) > 0
-  const recorded = await client.query<{ variant: Backend }>(
-    `SELECT variant FROM schema_migrations WHERE variant <> 'common' ORDER BY id LIMIT 1`,
-  ).catch(() => ({ rows: [] as { variant: Backend }[] }))
+/**
+ * Which backend this database is (or will be) migrated for. A database keeps the backend it was first
+ * migrated with. A new one gets TimescaleDB only if the extension can really be created here with its
+ * community (TSL) features — continuous aggregates and compression; an extension that is installed but not
+ * preloaded, or the Apache-only build, falls back to plain tables with the reason in the warning.
+ */
+export async function detectBackend(client: pg.ClientBase): Promise<{ backend: Backend; recorded: boolean; reason: string }> {
+  const recorded = await client
+    .query<{ variant: Backend }>(`SELECT variant FROM schema_migrations WHERE variant <> 'common' ORDER BY id LIMIT 1`)
+    .catch(() => ({ rows: [] as { variant: Backend }[] }))
   const first = recorded.rows[0]?.variant
-  if (first) return { backend: first, timescaleAvailable, recorded: true }
-  return { backend: timescaleAvailable ? 'timescaledb' : 'postgres', timescaleAvailable, recorded: false }
+  if (first) return { backend: first, recorded: true, reason: 'this database was first migrated that way' }
+  const available = await client.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`)
+  if (available.rowCount === 0) return { backend: 'postgres', recorded: false, reason: 'the timescaledb extension is not installed on this server' }
+  await client.query('BEGIN')
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS timescaledb')
+    const license = await client.query<{ license: string }>(`SELECT current_setting('timescaledb.license', true) AS license`)
+    if (license.rows[0]?.license === 'apache') {
+      await client.query('ROLLBACK')
+      return { backend: 'postgres', recorded: false, reason: 'this TimescaleDB build has the Apache license only (no continuous aggregates or compression)' }
+    }
+    await client.query('COMMIT')
+    return { backend: 'timescaledb', recorded: false, reason: '' }
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {})
+    return { backend: 'postgres', recorded: false, reason: `creating the timescaledb extension failed: ${(err as Error).message}` }
+  }
 }
 
 export interface MigrateResult {
@@ -67,7 +84,7 @@ export async function migrate(pool: pg.Pool, migrations?: Migration[]): Promise<
   const list = migrations ?? (await loadMigrations())
   const client = await pool.connect()
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
+    await client.query('SELECT pg_advisory_lock($1)', [LOCKS.migrations])
     try {
       await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
         id         text PRIMARY KEY,
@@ -75,12 +92,10 @@ export async function migrate(pool: pg.Pool, migrations?: Migration[]): Promise<
         checksum   text NOT NULL,
         applied_at timestamptz NOT NULL DEFAULT now()
       )`)
-      const { backend, timescaleAvailable, recorded } = await detectBackend(client)
+      const { backend, recorded, reason } = await detectBackend(client)
       if (backend === 'postgres') {
         log.warn(
-          timescaleAvailable
-            ? 'this database was first migrated without TimescaleDB; keeping plain tables although the extension is now available'
-            : 'TimescaleDB is not available on this PostgreSQL server: using plain tables, a time_bucket shim over date_bin and aggregate tables refreshed every AGG_REFRESH_INTERVAL; compression is off',
+          `TimescaleDB is not used (${reason}): plain tables, a time_bucket shim over date_bin and aggregate tables refreshed every AGG_REFRESH_INTERVAL; compression is off`,
         )
       } else if (!recorded) log.info('TimescaleDB available: using hypertables and continuous aggregates')
 
@@ -113,7 +128,7 @@ export async function migrate(pool: pg.Pool, migrations?: Migration[]): Promise<
       }
       return { backend, applied }
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {})
+      await client.query('SELECT pg_advisory_unlock($1)', [LOCKS.migrations]).catch(() => {})
     }
   } finally {
     client.release()

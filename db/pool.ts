@@ -36,3 +36,16 @@ export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
   pool.on('error', (err) => log.warn('idle database connection failed; it will be replaced', { error: err }))
   return pool
 }
+
+/** SELECT 1 with a deadline, for /healthz. */
+export async function pingDatabase(db: pg.Pool, timeoutMs: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  try {
+    await Promise.race([
+      db.query('SELECT 1'),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs))),
+    ])
+  } finally {
+    clearTimeout(timer)
+  }
+}

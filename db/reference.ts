@@ -5,6 +5,7 @@
 import type pg from 'pg'
 import type { Camera, Station, Unit, UnitGeometry } from '../contract/index.ts'
 import type { Queryable } from '../core/db.ts'
+import { LOCKS } from './locks.ts'
 import { readDemoFiles } from './seed/demo-files.ts'
 
 export interface Reference {
@@ -20,7 +21,6 @@ export interface ReferenceCounts {
 }
 
 /** Arbitrary constant: the advisory lock processes take so only one of them seeds an empty database. */
-const SEED_LOCK_KEY = 7_310_442_002
 
 /**
  * Inserts or updates units; returns how many rows changed. Parents go first so the order reads like the
@@ -189,7 +189,7 @@ export async function seedDemoIfEmpty(db: Queryable | pg.Pool): Promise<{ seeded
 
 async function seedDemo(db: Queryable): Promise<{ seeded: boolean; counts: ReferenceCounts }> {
   // Outside a transaction the lock is released at once: a caller passing a client owns the transaction.
-  await db.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY])
+  await db.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.seed])
   const any = await db.query('SELECT 1 FROM units LIMIT 1')
   if ((any.rowCount ?? 0) > 0) return { seeded: false, counts: { units: 0, stations: 0, cameras: 0 } }
   const demo = await readDemoFiles()

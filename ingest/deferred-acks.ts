@@ -47,12 +47,12 @@ export function deferPubacks(client: MqttClient): DeferredAcks {
   internals._sendPacket = (packet, cb, ...rest) => {
     if (packet.cmd === 'puback' && packet.messageId !== undefined) {
       const h = holds.get(packet.messageId)
-      if (h && !h.released) {
-        h.puback = packet
-        cb?.()
-        return
-      }
-      holds.delete(packet.messageId)
+      if (h && !h.released) h.puback = packet
+      // Without a hold, the PUBACK belongs to a message of a connection that has closed (its handler called
+      // back late): on this connection the same id may name a redelivered message not yet committed, so it
+      // must not go out. Released holds send their own PUBACK (release below).
+      cb?.()
+      return
     }
     send(packet, cb, ...rest)
   }

@@ -9,7 +9,7 @@ import {
   type EnvReading,
   type IngestLimits,
   type Problem,
-  type TopicMap,
+  type DeviceTopic,
 } from '../contract/index.ts'
 
 export const DEAD_LETTER_PAYLOAD_CHARS = 2048
@@ -39,26 +39,31 @@ export interface KnownDevices {
 
 const lossyUtf8 = new TextDecoder('utf-8', { fatal: false })
 
-/** Payload text for a dead letter: truncated, and without NUL characters (PostgreSQL text cannot hold them). */
+/** Text PostgreSQL can store: it refuses NUL characters, which a topic or payload may carry (Aedes passes them). */
+export function storableText(s: string): string {
+  return s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s
+}
+
+/** Payload text for a dead letter: truncated, and without NUL characters. */
 export function payloadExcerpt(payload: Uint8Array): string {
   const head = payload.subarray(0, DEAD_LETTER_PAYLOAD_CHARS * 4)
-  const text = lossyUtf8.decode(head).replaceAll('\u0000', '\uFFFD')
+  const text = storableText(lossyUtf8.decode(head))
   return text.length > DEAD_LETTER_PAYLOAD_CHARS ? `${text.slice(0, DEAD_LETTER_PAYLOAD_CHARS)}…` : text
 }
 
 function deadLetter(topic: string, payload: Uint8Array, problems: Problem[], accepted: number): DeadLetter {
   return {
-    topic,
+    topic: storableText(topic),
     code: problems[0]!.code,
-    reason: problems.map((p) => p.message).join('; '),
+    reason: storableText(problems.map((p) => p.message).join('; ')),
     payload: payloadExcerpt(payload),
     payloadBytes: payload.byteLength,
     accepted,
   }
 }
 
-export function toEntry(topic: string, payload: Uint8Array, topics: TopicMap, known: KnownDevices, now: number, limits: IngestLimits): Entry {
-  const device = topics.parse(topic)
+/** `device` is the topic as `TopicMap.parse` read it (ingest parses each topic once). */
+export function toEntry(topic: string, device: DeviceTopic, payload: Uint8Array, known: KnownDevices, now: number, limits: IngestLimits): Entry {
   if (device.kind === 'unknown') {
     return { env: null, camera: null, dead: deadLetter(topic, payload, [{ code: 'unknown_topic', message: device.reason }], 0), rows: 1 }
   }

@@ -1,13 +1,15 @@
 // `npm run start:ingest`: one ingest worker against real services. Run several: on a broker with shared
-// subscriptions they split the load through $share/ioc-ingest/…; give each a stable INGEST_CLIENT_ID so a
-// restarted worker resumes its session. /healthz and /metrics are served on INGEST_HTTP_PORT.
+// subscriptions they split the load through $share/ioc-ingest/…; give each a stable INGEST_CLIENT_ID of its
+// own so a restarted worker resumes its session. /healthz and /metrics are served on INGEST_HTTP_PORT.
+// `npm run start:ingest -- --retire` removes a worker for good: it takes in what its session still holds,
+// commits it and ends the session, so the broker stops keeping a share of the feed for it.
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { loadConfigOrExit } from '../core/config.ts'
 import { createLifecycle } from '../core/lifecycle.ts'
 import { configureLogging, createLogger } from '../core/log.ts'
 import { registry } from '../core/metrics.ts'
-import { createPool } from '../db/pool.ts'
+import { createPool, pingDatabase } from '../db/pool.ts'
 import { prepareDatabase } from '../db/setup.ts'
 import { ingestOptions, startIngest } from './service.ts'
 
@@ -31,20 +33,35 @@ async function main(): Promise<void> {
       res.setHeader('content-type', registry.contentType)
       res.end(await registry.metrics())
     } else if (req.url === '/healthz') {
-      const db = await pool.query('SELECT 1').then(() => true, () => false)
-      const problems = [...(db ? [] : ['database: not reachable']), ...(ingest.client.connected ? [] : ['broker: not connected'])]
+      const problems = [...ingest.health()]
+      const database = await pingDatabase(pool, 5000).then(
+        () => 'up' as const,
+        (err: Error) => {
+          problems.push(`database: ${err.message}`)
+          return 'down' as const
+        },
+      )
       res.statusCode = problems.length ? 503 : 200
       res.setHeader('content-type', 'application/json')
-      res.end(JSON.stringify({ ok: problems.length === 0, database: db ? 'up' : 'down', broker: ingest.client.connected ? 'up' : 'down', problems }))
+      res.end(JSON.stringify({ ok: problems.length === 0, database, broker: ingest.client.connected ? 'up' : 'down', problems }))
     } else {
       res.statusCode = 404
       res.end()
     }
   })
-  await new Promise<void>((resolve) => http.listen(config.ingest.httpPort, resolve))
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new Error(`INGEST_HTTP_PORT ${config.ingest.httpPort} is in use (another worker on this host?); give each worker its own port, or 0 for any`) : err),
+    )
+    http.listen(config.ingest.httpPort, resolve)
+  })
   life.onStop('http', () => new Promise<void>((r) => http.close(() => r())))
   await ingest.ready
   const port = (http.address() as AddressInfo).port
+  if (process.argv.includes('--retire')) {
+    await ingest.retire()
+    await life.shutdown(0, 'retired')
+  }
   log.info(`ingest worker ${config.ingest.clientId} running; /healthz and /metrics on port ${port}`)
 }
 

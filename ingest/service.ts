@@ -4,14 +4,24 @@
 import type { MqttClient } from 'mqtt'
 import type { IPublishPacket } from 'mqtt-packet'
 import type pg from 'pg'
-import { INGEST_SHARE_GROUP, sharedFilter, topicMap, type CameraCount, type EnvReading, type IngestLimits, type LiveCameraBatch, type LiveEnvBatch } from '../contract/index.ts'
+import {
+  INGEST_SHARE_GROUP,
+  sharedFilter,
+  topicMap,
+  type CameraCount,
+  type DeviceTopic,
+  type EnvReading,
+  type IngestLimits,
+  type LiveCameraBatch,
+  type LiveEnvBatch,
+} from '../contract/index.ts'
 import type { Config } from '../core/config.ts'
-import { createLogger } from '../core/log.ts'
+import { createLogger, redactUrl } from '../core/log.ts'
 import { metrics } from '../core/metrics.ts'
 import { connectMqtt } from '../core/mqtt.ts'
 import { Batcher } from './batcher.ts'
-import { deferPubacks, type HeldAck } from './deferred-acks.ts'
-import { payloadExcerpt, toEntry, type DeadLetter, type Entry, type KnownDevices } from './entries.ts'
+import { deferPubacks, type DeferredAcks, type HeldAck } from './deferred-acks.ts'
+import { payloadExcerpt, storableText, toEntry, type DeadLetter, type Entry, type KnownDevices } from './entries.ts'
 import { isDataError, writeBatch, type WriteResult } from './writer.ts'
 
 const log = createLogger('ingest')
@@ -37,8 +47,15 @@ export interface IngestService {
   /** Resolves once the device subscriptions are acknowledged by the broker. */
   ready: Promise<void>
   readonly pendingRows: number
-  /** Stops taking messages, commits what was accepted (acks follow), and disconnects. */
+  /** What is wrong right now, in words (empty when healthy): for /healthz. */
+  health(): string[]
+  /** Stops taking messages, commits what was accepted (acks follow), and disconnects keeping the session. */
   stop(timeoutMs?: number): Promise<void>
+  /**
+   * Leaves the shared group for good: unsubscribes (the broker routes nothing new here), takes in what its
+   * session still holds until the feed has been quiet for `idleMs`, commits it, and ends the session.
+   */
+  retire(idleMs?: number): Promise<void>
 }
 
 interface Item {
@@ -49,6 +66,10 @@ interface Item {
 }
 
 const LIVE_CHUNK = 2000
+/** Failed commits in a row before /healthz reports the database as the problem. */
+const FAILURES_BEFORE_UNHEALTHY = 3
+/** Readings waiting longer than this make ingest unhealthy. */
+const PENDING_TOO_LONG_MS = 60_000
 const KNOWN_DEVICES_REFRESH_MS = 60_000
 const UNKNOWN_DEVICE_RECHECK_MS = 10_000
 
@@ -108,11 +129,23 @@ export async function startIngest(o: IngestOptions): Promise<IngestService> {
   const devices = new DeviceRegistry(o.pool)
   await devices.refresh()
   const refreshTimer = setInterval(() => devices.refresh().catch((err) => log.warn('could not refresh the device list', { error: err })), KNOWN_DEVICES_REFRESH_MS)
+  // gauges and the health clock tick once a second: cheaper than per message, fresh enough for /metrics
+  const gaugeTimer = setInterval(() => updateGauges(), 1000)
 
   let client!: MqttClient
   let closing = false
   let subscribed!: () => void
-  const ready = new Promise<void>((resolve) => (subscribed = resolve))
+  let subscribeFailed!: (err: Error) => void
+  const ready = new Promise<void>((resolve, reject) => {
+    subscribed = resolve
+    subscribeFailed = reject
+  })
+  const filters = topics.deviceFilters.map((f) => (o.shared ? sharedFilter(INGEST_SHARE_GROUP, f) : f))
+  // with MQTT 5 the Receive Maximum bounds what the broker hands over unacknowledged, so ingest never has
+  // to stop reading; MQTT 3.1.1 has no such bound, so there a saturated batcher pauses the connection
+  const pauseWhenSaturated = o.mqttVersion === 4
+  let lastMessageAt = 0
+  const failing = { count: 0, error: '', pendingSince: 0 }
 
   const batcher = new Batcher<Item>({
     maxRows: o.batchMaxRows,
@@ -123,6 +156,8 @@ export async function startIngest(o: IngestOptions): Promise<IngestService> {
     onFlushError(err, attempt) {
       metrics.batchFailures.inc()
       metrics.databaseUp.set(0)
+      failing.count++
+      failing.error = (err as Error).message
       if (attempt === 1 || attempt % 20 === 0) log.warn(`batch commit failed (attempt ${attempt}); retrying, acks held`, { error: err })
     },
   })
@@ -132,6 +167,7 @@ export async function startIngest(o: IngestOptions): Promise<IngestService> {
     const result = await writeIsolatingBadEntries(items)
     const committedAt = now()
     metrics.databaseUp.set(1)
+    failing.count = 0
     for (const item of items) item.ack.release()
     metrics.batchSeconds.observe((performance.now() - started) / 1000)
     metrics.batchRows.observe(result.readingRows + result.cameraRows + result.deadLetters)
@@ -141,6 +177,12 @@ export async function startIngest(o: IngestOptions): Promise<IngestService> {
     metrics.rowsDuplicate.inc({ table: 'camera_counts' }, result.cameraRows - result.cameraInserted)
     publishLive(items, committedAt)
     o.onCommit?.(result)
+  }
+
+  function updateGauges(): void {
+    metrics.pendingRows.set(batcher.pendingRows)
+    metrics.heldAcks.set(acks.held)
+    failing.pendingSince = batcher.pendingRows === 0 ? 0 : failing.pendingSince || Date.now()
   }
 
   /** Writes the batch; when the data itself is refused, splits it until the entry at fault is found and dead-letters that one. */
@@ -161,14 +203,21 @@ export async function startIngest(o: IngestOptions): Promise<IngestService> {
       if (!isDataError(err)) throw err
       if (items.length === 1) {
         const item = items[0]!
-        log.warn('the database refused a message; dead-lettering it', { topic: item.topic, error: err })
+        if (item.entry.dead?.code === 'db_rejected') {
+          // the database refuses even the dead letter: retrying cannot help and would stall ingest for good
+          log.error('the database refused a message and its dead letter; dropping it', { topic: storableText(item.topic), error: err })
+          metrics.dropped.inc()
+          item.entry = { env: null, camera: null, dead: null, rows: 0 }
+          return { readingRows: 0, readingsInserted: 0, cameraRows: 0, cameraInserted: 0, deadLetters: 0 }
+        }
+        log.warn('the database refused a message; dead-lettering it', { topic: storableText(item.topic), error: err })
         item.entry = {
           env: null,
           camera: null,
           dead: {
-            topic: item.topic,
+            topic: storableText(item.topic),
             code: 'db_rejected',
-            reason: `the database refused it: ${(err as Error).message}`,
+            reason: storableText(`the database refused it: ${(err as Error).message}`),
             payload: payloadExcerpt(item.payload),
             payloadBytes: item.payload.byteLength,
             accepted: 0,
@@ -208,23 +257,21 @@ export async function startIngest(o: IngestOptions): Promise<IngestService> {
     }
   }
 
-  function accept(packet: IPublishPacket, ack: HeldAck): void {
+  function accept(packet: IPublishPacket, device: DeviceTopic, ack: HeldAck): void {
     const payload = packet.payload as Buffer
-    const entry = toEntry(packet.topic, payload, topics, devices, now(), o.limits)
-    const kind = entry.env ? 'env' : entry.camera ? 'camera' : topics.parse(packet.topic).kind
+    const entry = toEntry(packet.topic, device, payload, devices, now(), o.limits)
     const outcome = entry.dead ? (entry.env || entry.camera ? 'partial' : 'dead') : 'stored'
-    metrics.messagesIn.inc({ kind, outcome })
+    metrics.messagesIn.inc({ kind: device.kind, outcome })
     batcher.add({ entry, topic: packet.topic, payload, ack })
-    metrics.pendingRows.set(batcher.pendingRows)
   }
 
-  function unknownDevice(topic: string): boolean {
-    const d = topics.parse(topic)
+  function isUnknownDevice(d: DeviceTopic): boolean {
     if (d.kind === 'env') return !devices.hasStation(d.id)
     if (d.kind === 'camera') return !devices.hasCamera(d.id)
     return false
   }
 
+  let acks!: DeferredAcks
   client = connectMqtt({
     url: o.mqttUrl,
     clientId: o.clientId,
@@ -233,39 +280,63 @@ export async function startIngest(o: IngestOptions): Promise<IngestService> {
     sessionExpirySec: 7 * 86_400,
     receiveMaximum: o.receiveMaximum,
     setup(c) {
-      const acks = deferPubacks(c)
+      acks = deferPubacks(c)
       c.handleMessage = (packet, done) => {
         if (closing) return // never acknowledged: the broker redelivers it to the next worker or this one's restart
-        const ack = acks.hold(packet as IPublishPacket)
-        metrics.heldAcks.set(acks.held)
-        const proceed = () => (batcher.saturated ? void batcher.whenBelowHighWater().then(() => done()) : done())
+        lastMessageAt = Date.now()
+        const publish = packet as IPublishPacket
+        const ack = acks.hold(publish)
+        const device = topics.parse(publish.topic)
+        const proceed = () => (pauseWhenSaturated && batcher.saturated ? void batcher.whenBelowHighWater().then(() => done()) : done())
         // a device added to the reference data a moment ago: look again before dead-lettering it
-        if (unknownDevice(packet.topic as string) && Date.now() - devices.lastRefresh > UNKNOWN_DEVICE_RECHECK_MS) {
+        if (isUnknownDevice(device) && Date.now() - devices.lastRefresh > UNKNOWN_DEVICE_RECHECK_MS) {
           devices
             .refresh()
             .catch(() => {})
             .finally(() => {
-              accept(packet as IPublishPacket, ack)
+              if (closing) return
+              accept(publish, device, ack)
               proceed()
             })
           return
         }
-        accept(packet as IPublishPacket, ack)
+        accept(publish, device, ack)
         proceed()
       }
       c.on('connect', (connack) => {
         metrics.brokerUp.set({ client: 'ingest' }, 1)
-        const filters = topics.deviceFilters.map((f) => (o.shared ? sharedFilter(INGEST_SHARE_GROUP, f) : f))
-        // persistent sessions keep subscriptions; subscribing again is harmless and covers a lost session
+        // persistent sessions keep subscriptions; subscribing again is harmless and covers a lost session.
+        // Retained messages only on a new subscription (MQTT 5 rh=1): not the same ones again at every reconnect.
         if (!connack.sessionPresent) log.info(`subscribing ${filters.join(', ')}`)
-        c.subscribe(filters, { qos: 1 }, (err) => {
-          if (err) log.error('subscribe failed', { error: err })
-          else subscribed()
+        c.subscribe(filters, { qos: 1, rh: 1 }, (err, granted) => {
+          const refused = granted?.filter((g) => g.qos >= 128) ?? []
+          if (err || refused.length) {
+            const what = err ? err.message : refused.map((g) => `${g.topic} (reason code ${g.qos})`).join(', ')
+            const hint = o.shared ? '; a broker without shared subscriptions needs INGEST_SHARED=0' : ''
+            subscribeFailed(new Error(`the broker refused the subscription: ${what}. Check the broker's ACL for this client${hint}`))
+          } else subscribed()
         })
       })
       c.on('close', () => metrics.brokerUp.set({ client: 'ingest' }, 0))
     },
   })
+  // a refused subscription is reported by whoever awaits `ready`; keep it from counting as unhandled
+  ready.catch(() => {})
+
+  let stopping: Promise<void> | null = null
+  function stop(timeoutMs = 15_000, endSession = false): Promise<void> {
+    stopping ??= shutdown(timeoutMs, endSession)
+    return stopping
+  }
+  async function shutdown(timeoutMs: number, endSession: boolean): Promise<void> {
+    closing = true
+    clearInterval(refreshTimer)
+    clearInterval(gaugeTimer)
+    const drained = await batcher.drain(timeoutMs)
+    if (!drained) log.warn('shutdown: could not commit the last batch in time; its messages stay unacknowledged and will be redelivered')
+    // MQTT 5 DISCONNECT with session expiry 0 ends the session; otherwise the broker keeps it for our return
+    await client.endAsync(false, endSession && o.mqttVersion === 5 ? { properties: { sessionExpiryInterval: 0 } } : {})
+  }
 
   return {
     client,
@@ -273,12 +344,24 @@ export async function startIngest(o: IngestOptions): Promise<IngestService> {
     get pendingRows() {
       return batcher.pendingRows
     },
-    async stop(timeoutMs = 15_000) {
-      closing = true
-      clearInterval(refreshTimer)
-      const drained = await batcher.drain(timeoutMs)
-      if (!drained) log.warn('shutdown: could not commit the last batch in time; its messages stay unacknowledged and will be redelivered')
-      await client.endAsync(false)
+    health() {
+      const problems: string[] = []
+      if (!client.connected) problems.push(`broker: ingest is not connected to ${redactUrl(o.mqttUrl)}`)
+      if (failing.count >= FAILURES_BEFORE_UNHEALTHY) problems.push(`database: the last ${failing.count} batch commits failed (${failing.error})`)
+      if (failing.pendingSince && Date.now() - failing.pendingSince > PENDING_TOO_LONG_MS) {
+        problems.push(`ingest: ${batcher.pendingRows} rows have waited ${Math.round((Date.now() - failing.pendingSince) / 1000)} s for the database`)
+      }
+      return problems
+    },
+    stop: (timeoutMs) => stop(timeoutMs),
+    async retire(idleMs = 2000) {
+      await ready
+      await client.unsubscribeAsync(filters)
+      log.info(`retiring ${o.clientId}: unsubscribed; taking in what the session still holds`)
+      lastMessageAt = Date.now()
+      while (Date.now() - lastMessageAt < idleMs || batcher.pendingRows > 0) await new Promise((r) => setTimeout(r, 100))
+      await stop(15_000, true)
+      log.info(`retired ${o.clientId}: its session is gone and nothing is left in it`)
     },
   }
 }

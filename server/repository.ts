@@ -117,8 +117,8 @@ export async function cameraSeries(db: Queryable, id: string, metric: CameraSeri
 export async function deadLetters(db: Queryable, q: DeadLetterQuery): Promise<DeadLetterView[]> {
   const r = await db.query<{ id: number; received_at: number; topic: string; code: DeadLetterView['code']; reason: string; payload: string; payload_bytes: number; accepted: number }>(
     `SELECT id, received_at, topic, code, reason, payload, payload_bytes, accepted FROM dead_letters
-     WHERE ($1::float8 IS NULL OR received_at < to_timestamp($1 / 1000.0)) AND ($2::text IS NULL OR code = $2)
-     ORDER BY received_at DESC, id DESC LIMIT $3`,
+     WHERE ($1::bigint IS NULL OR id < $1) AND ($2::text IS NULL OR code = $2)
+     ORDER BY id DESC LIMIT $3`,
     [q.before, q.code, q.limit],
   )
   return r.rows.map((x) => ({
@@ -133,15 +133,12 @@ export async function deadLetters(db: Queryable, q: DeadLetterQuery): Promise<De
   }))
 }
 
-/** SELECT 1 with a deadline, for /healthz. */
-export async function pingDatabase(db: Queryable, timeoutMs: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  try {
-    await Promise.race([
-      db.query('SELECT 1'),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs))),
-    ])
-  } finally {
-    clearTimeout(timer)
-  }
+/** Changes whenever a unit, station or camera is added, removed or updated (loaders bump updated_at). */
+export async function referenceStamp(db: Queryable): Promise<string> {
+  const r = await db.query<{ stamp: string }>(
+    `SELECT concat_ws('/', (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM units),
+                           (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM stations),
+                           (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM cameras)) AS stamp`,
+  )
+  return r.rows[0]!.stamp
 }

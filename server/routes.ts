@@ -8,7 +8,10 @@ import {
   parseDeadLetterQuery,
   parseSeriesQuery,
   stationMetricHint,
+  CAMERA_KINDS,
   CAMERA_SERIES_METRICS,
+  DEVICE_STATUSES,
+  STATION_KINDS,
   type ApiErrorBody,
   type SeriesResponse,
   type Unit,
@@ -37,12 +40,39 @@ export interface ApiDeps {
 export function apiRouter(d: ApiDeps): Router {
   const r = Router()
 
+  /** ?unit= means the unit and everything below it (a province, a district, a ward). */
+  function unitFilter(raw: unknown): Set<string> | ApiErrorBody | null {
+    if (raw === undefined) return null
+    const all = d.units()
+    if (typeof raw !== 'string' || !all.some((u) => u.id === raw)) return { code: 'bad_request', field: 'unit', message: `unit: '${String(raw).slice(0, 40)}' is not a unit id (see /api/units)` }
+    const ids = new Set([raw])
+    let grew = true
+    while (grew) {
+      grew = false
+      for (const u of all) {
+        if (u.parentId && ids.has(u.parentId) && !ids.has(u.id)) {
+          ids.add(u.id)
+          grew = true
+        }
+      }
+    }
+    return ids
+  }
+  function oneOf<T extends string>(raw: unknown, field: string, allowed: readonly T[]): T | ApiErrorBody | null {
+    if (raw === undefined) return null
+    if (typeof raw === 'string' && (allowed as readonly string[]).includes(raw)) return raw as T
+    return { code: 'bad_request', field, message: `${field}: expected one of ${allowed.join(', ')}` }
+  }
+
   r.get('/stations', (req, res) => {
-    const { kind, unit, status } = req.query
+    const kind = oneOf(req.query.kind, 'kind', STATION_KINDS)
+    const status = oneOf(req.query.status, 'status', DEVICE_STATUSES)
+    const unit = unitFilter(req.query.unit)
+    for (const v of [kind, status, unit]) if (isError(v)) return sendError(res, 400, v)
     let list = d.stations.summaries()
-    if (typeof kind === 'string') list = list.filter((s) => s.kind === kind)
-    if (typeof unit === 'string') list = list.filter((s) => s.unitId === unit)
-    if (typeof status === 'string') list = list.filter((s) => s.status === status)
+    if (kind) list = list.filter((s) => s.kind === kind)
+    if (status) list = list.filter((s) => s.status === status)
+    if (unit instanceof Set) list = list.filter((s) => s.unitId !== null && unit.has(s.unitId))
     res.json(list)
   })
 
@@ -63,10 +93,15 @@ export function apiRouter(d: ApiDeps): Router {
   })
 
   r.get('/cameras', (req, res) => {
-    const { kind, unit, site } = req.query
+    const kind = oneOf(req.query.kind, 'kind', CAMERA_KINDS)
+    const status = oneOf(req.query.status, 'status', DEVICE_STATUSES)
+    const unit = unitFilter(req.query.unit)
+    for (const v of [kind, status, unit]) if (isError(v)) return sendError(res, 400, v)
+    const { site } = req.query
     let list = d.cameras.summaries()
-    if (typeof kind === 'string') list = list.filter((c) => c.kind === kind)
-    if (typeof unit === 'string') list = list.filter((c) => c.unitId === unit)
+    if (kind) list = list.filter((c) => c.kind === kind)
+    if (status) list = list.filter((c) => c.status === status)
+    if (unit instanceof Set) list = list.filter((c) => c.unitId !== null && unit.has(c.unitId))
     if (typeof site === 'string') list = list.filter((c) => c.site === site)
     res.json(list)
   })

@@ -17,7 +17,8 @@ import { metrics, registry } from '../core/metrics.ts'
 import { connectMqtt } from '../core/mqtt.ts'
 import { loadReference } from '../db/reference.ts'
 import { LiveHub, type IoServer } from './live-hub.ts'
-import { loadCameraLastSeen, loadHourlySums, loadLatest, loadRecentCameraPeriods, pingDatabase } from './repository.ts'
+import { pingDatabase } from '../db/pool.ts'
+import { loadCameraLastSeen, loadHourlySums, loadLatest, loadRecentCameraPeriods, referenceStamp } from './repository.ts'
 import { apiRouter, sendError } from './routes.ts'
 import { CameraStates } from './state/cameras.ts'
 import { StationStates } from './state/stations.ts'
@@ -38,6 +39,8 @@ export interface ServerOptions {
   now?: () => number
   /** How often live state is re-read from the database. */
   resyncMs?: number
+  /** Problems of parts running beside the server in this process (ingest in the all-in-one), for /healthz. */
+  extraHealth?: () => string[]
 }
 
 export interface RunningServer {
@@ -83,8 +86,13 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const cameras = new CameraStates(o.thresholds)
   let units: Unit[] = []
 
+  let referenceVersion = ''
+  /** Re-reads units, stations and cameras when they changed (a cheap version probe first; real cities have large boundaries). */
   async function reloadReference(): Promise<{ stations: string[]; cameras: string[] }> {
+    const version = await referenceStamp(o.pool)
+    if (version === referenceVersion) return { stations: [], cameras: [] }
     const ref = await loadReference(o.pool)
+    referenceVersion = version
     units = ref.units
     const names = new Map(ref.units.map((u) => [u.id, u.name]))
     return { stations: stations.setReference(ref.stations, names, now()), cameras: cameras.setReference(ref.cameras, names, now()) }
@@ -129,6 +137,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     metrics.databaseUp.set(database === 'up' ? 1 : 0)
     const broker = mqtt.connected ? 'up' : 'down'
     if (broker === 'down') problems.push(`broker: not connected to ${redactUrl(o.mqttUrl)}`)
+    problems.push(...(o.extraHealth?.() ?? []))
     const body: HealthResponse = { ok: problems.length === 0, database, broker, problems }
     res.status(body.ok ? 200 : 503).json(body)
   })
@@ -152,11 +161,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
           if (topic === topics.liveEnv) {
             const batch = JSON.parse(payload.toString()) as LiveEnvBatch
             metrics.liveBatchesIn.inc({ kind: 'env' })
-            hub.markStations(stations.apply(batch.readings, now()))
+            hub.markStations(stations.apply(batch.readings, now(), batch.committedAt))
           } else if (topic === topics.liveCamera) {
             const batch = JSON.parse(payload.toString()) as LiveCameraBatch
             metrics.liveBatchesIn.inc({ kind: 'camera' })
-            hub.markCameras(cameras.apply(batch.counts, now()))
+            hub.markCameras(cameras.apply(batch.counts, now(), batch.committedAt))
           }
         } catch (err) {
           log.warn('unreadable live batch', { topic, error: err })
@@ -194,8 +203,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const referenceTimer = setInterval(() => {
     reloadReference().then(
       (changed) => {
-        hub.markStations(changed.stations)
-        hub.markCameras(changed.cameras)
+        // names, places or the set of devices changed: clients take a fresh snapshot
+        if (changed.stations.length || changed.cameras.length) io.emit('reference:changed', { at: new Date(now()).toISOString() })
       },
       (err) => log.warn('reference reload failed', { error: err }),
     )

@@ -75,7 +75,11 @@ async function main(): Promise<void> {
   life.onStop('simulator', () => sim.stop())
   log.info(`publishing ${config.sim.rate} readings/s for ${start.stations.length} stations and ${start.cameras.length} cameras to ${redactUrl(start.mqttUrl)}`)
   sim.start()
-  if (start.backfillHours > 0) {
+  // history older than INGEST_MAX_AGE would only be dead-lettered
+  const maxHours = Math.floor(config.ingest.maxAgeMs / 3_600_000) - 1
+  if (start.backfillHours > maxHours) log.warn(`SIM_BACKFILL_HOURS ${start.backfillHours} reaches past INGEST_MAX_AGE; publishing ${maxHours} h`)
+  const backfillHours = Math.min(start.backfillHours, maxHours)
+  if (backfillHours > 0) {
     const backfill = createSimulator({
       stations: start.stations,
       cameras: start.cameras,
@@ -84,8 +88,8 @@ async function main(): Promise<void> {
       rng: mulberry32(seed),
       publish: paced(2000, publish),
     })
-    log.info(`publishing ${start.backfillHours} h of history first (database was empty)`)
-    const n = await backfill.backfill({ hours: start.backfillHours, stepSec: 300 })
+    log.info(`publishing ${backfillHours} h of history first (database was empty)`)
+    const n = await backfill.backfill({ hours: backfillHours, stepSec: 300 })
     log.info(`history published: ${n} messages`)
   }
   setInterval(() => log.debug('simulator', { ...sim.stats() }), 60_000).unref()

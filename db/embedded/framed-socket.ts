@@ -35,12 +35,25 @@ export function completeMessagesLength(buf: Buffer, state: { startup: boolean })
   }
 }
 
+/** Bytes the first message of `rest` needs in all, once its length is readable (0 until then). */
+function nextMessageLength(rest: Buffer, state: { startup: boolean }): number {
+  if (state.startup) return rest.length >= 4 ? rest.readInt32BE(0) : 0
+  return rest.length >= 5 ? rest.readInt32BE(1) + 1 : 0
+}
+
 export function framedSocket(socket: Socket): Socket {
   const proxy = new EventEmitter()
   const state = { startup: true }
-  let pending: Buffer = Buffer.alloc(0)
+  // chunks of an incomplete message are kept apart and joined once the message is whole: a large insert
+  // arrives in many 64 KiB chunks, and joining at every chunk would copy it over and over
+  let chunks: Buffer[] = []
+  let buffered = 0
+  let need = 0
   const onData = (chunk: Buffer) => {
-    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk
+    chunks.push(chunk)
+    buffered += chunk.length
+    if (need > 0 && buffered < need) return
+    const pending = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, buffered)
     let n: number
     try {
       n = completeMessagesLength(pending, state)
@@ -48,10 +61,11 @@ export function framedSocket(socket: Socket): Socket {
       socket.destroy(err as Error)
       return
     }
-    if (n === 0) return
-    const whole = pending.subarray(0, n)
-    pending = pending.subarray(n)
-    proxy.emit('data', whole)
+    const rest = pending.subarray(n)
+    chunks = rest.length ? [rest] : []
+    buffered = rest.length
+    need = nextMessageLength(rest, state)
+    if (n > 0) proxy.emit('data', pending.subarray(0, n))
   }
   // Read only once the handler listens. The server queues a connection while another one is attached and
   // listens only when its turn comes; a bare net.Socket keeps the client's startup message buffered until

@@ -23,13 +23,21 @@ CREATE TABLE ioc_invalidations (
 CREATE FUNCTION ioc_watermark(agg text) RETURNS timestamptz LANGUAGE sql STABLE
   AS $$ SELECT coalesce((SELECT watermark FROM ioc_aggregates WHERE name = agg), '-infinity'::timestamptz) $$;
 
+-- The share lock pins the watermarks until the inserting transaction commits: a refresh (which takes the
+-- row FOR UPDATE before computing) waits for it and then sees its rows, or runs first and this trigger sees
+-- the moved watermark and logs the rows. Without it, rows committed while a refresh was computing could
+-- land below the new watermark in neither place.
 CREATE FUNCTION ioc_log_invalidation() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   lo timestamptz;
   hi timestamptz;
 BEGIN
   SELECT min(ts), max(ts) INTO lo, hi FROM new_rows;
-  IF lo IS NOT NULL AND lo < (SELECT max(watermark) FROM ioc_aggregates WHERE source = TG_TABLE_NAME) THEN
+  IF lo IS NULL THEN
+    RETURN NULL;
+  END IF;
+  PERFORM 1 FROM ioc_aggregates WHERE source = TG_TABLE_NAME ORDER BY name FOR SHARE;
+  IF lo < (SELECT max(watermark) FROM ioc_aggregates WHERE source = TG_TABLE_NAME) THEN
     INSERT INTO ioc_invalidations (source, from_ts, to_ts) VALUES (TG_TABLE_NAME, lo, hi);
   END IF;
   RETURN NULL;
@@ -45,6 +53,8 @@ CREATE TRIGGER camera_counts_invalidate AFTER INSERT ON camera_counts
 CREATE FUNCTION ioc_refresh_aggregate(agg text, from_ts timestamptz, to_ts timestamptz) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
+  -- waits for inserts in flight (see ioc_log_invalidation); the statements below then see their rows
+  PERFORM 1 FROM ioc_aggregates WHERE name = agg FOR UPDATE;
   EXECUTE format('DELETE FROM %I WHERE bucket >= $1 AND bucket < $2', agg || '_store') USING from_ts, to_ts;
   EXECUTE format('INSERT INTO %I SELECT * FROM %I($1, $2)', agg || '_store', agg || '_compute') USING from_ts, to_ts;
   UPDATE ioc_aggregates SET watermark = to_ts WHERE name = agg AND watermark < to_ts AND from_ts <= watermark;
@@ -57,6 +67,7 @@ CREATE TABLE env_5m_store (
   avg double precision, min double precision, max double precision, sum double precision, count bigint,
   PRIMARY KEY (station_id, metric, bucket)
 );
+CREATE INDEX env_5m_store_bucket_idx ON env_5m_store (bucket);
 CREATE FUNCTION env_5m_compute(from_ts timestamptz, to_ts timestamptz)
 RETURNS TABLE (station_id text, metric text, bucket timestamptz, avg double precision, min double precision, max double precision, sum double precision, count bigint)
 LANGUAGE sql STABLE AS $$
@@ -77,6 +88,7 @@ CREATE TABLE env_1h_store (
   avg double precision, min double precision, max double precision, sum double precision, count bigint,
   PRIMARY KEY (station_id, metric, bucket)
 );
+CREATE INDEX env_1h_store_bucket_idx ON env_1h_store (bucket);
 CREATE FUNCTION env_1h_compute(from_ts timestamptz, to_ts timestamptz)
 RETURNS TABLE (station_id text, metric text, bucket timestamptz, avg double precision, min double precision, max double precision, sum double precision, count bigint)
 LANGUAGE sql STABLE AS $$
@@ -97,6 +109,7 @@ CREATE TABLE env_1d_store (
   avg double precision, min double precision, max double precision, sum double precision, count bigint,
   PRIMARY KEY (station_id, metric, bucket)
 );
+CREATE INDEX env_1d_store_bucket_idx ON env_1d_store (bucket);
 CREATE FUNCTION env_1d_compute(from_ts timestamptz, to_ts timestamptz)
 RETURNS TABLE (station_id text, metric text, bucket timestamptz, avg double precision, min double precision, max double precision, sum double precision, count bigint)
 LANGUAGE sql STABLE AS $$
@@ -118,6 +131,7 @@ CREATE TABLE camera_5m_store (
   inside_avg numeric, inside_min integer, inside_max integer, reports bigint, covered_sec bigint,
   PRIMARY KEY (camera_id, bucket)
 );
+CREATE INDEX camera_5m_store_bucket_idx ON camera_5m_store (bucket);
 CREATE FUNCTION camera_5m_compute(from_ts timestamptz, to_ts timestamptz)
 RETURNS TABLE (camera_id text, bucket timestamptz, person bigint, car bigint, motorbike bigint, truck bigint, bus bigint, bicycle bigint, vehicles bigint, inside_avg numeric, inside_min integer, inside_max integer, reports bigint, covered_sec bigint)
 LANGUAGE sql STABLE AS $$
@@ -141,6 +155,7 @@ CREATE TABLE camera_1h_store (
   inside_avg numeric, inside_min integer, inside_max integer, reports bigint, covered_sec bigint,
   PRIMARY KEY (camera_id, bucket)
 );
+CREATE INDEX camera_1h_store_bucket_idx ON camera_1h_store (bucket);
 CREATE FUNCTION camera_1h_compute(from_ts timestamptz, to_ts timestamptz)
 RETURNS TABLE (camera_id text, bucket timestamptz, person bigint, car bigint, motorbike bigint, truck bigint, bus bigint, bicycle bigint, vehicles bigint, inside_avg numeric, inside_min integer, inside_max integer, reports bigint, covered_sec bigint)
 LANGUAGE sql STABLE AS $$
@@ -164,6 +179,7 @@ CREATE TABLE camera_1d_store (
   inside_avg numeric, inside_min integer, inside_max integer, reports bigint, covered_sec bigint,
   PRIMARY KEY (camera_id, bucket)
 );
+CREATE INDEX camera_1d_store_bucket_idx ON camera_1d_store (bucket);
 CREATE FUNCTION camera_1d_compute(from_ts timestamptz, to_ts timestamptz)
 RETURNS TABLE (camera_id text, bucket timestamptz, person bigint, car bigint, motorbike bigint, truck bigint, bus bigint, bicycle bigint, vehicles bigint, inside_avg numeric, inside_min integer, inside_max integer, reports bigint, covered_sec bigint)
 LANGUAGE sql STABLE AS $$

@@ -19,7 +19,10 @@ import {
 interface Live {
   /** Periods of the last hour, oldest first. */
   periods: CountPeriod[]
+  /** End of the newest period (the camera's clock). */
   lastSeen: number | null
+  /** When a period last arrived (commit time); status follows it, as for stations. */
+  lastHeard: number | null
   last: CountPeriod | null
   state: CameraState
 }
@@ -37,7 +40,7 @@ export class CameraStates {
     for (const c of cameras) {
       const before = this.cameras.get(c.id)
       if (!before || JSON.stringify(before) !== JSON.stringify(c)) changed.push(c.id)
-      if (!this.live.has(c.id)) this.live.set(c.id, { periods: [], lastSeen: null, last: null, state: emptyState(c.id) })
+      if (!this.live.has(c.id)) this.live.set(c.id, { periods: [], lastSeen: null, lastHeard: null, last: null, state: emptyState(c.id) })
     }
     for (const id of this.live.keys()) if (!next.has(id)) this.live.delete(id)
     this.cameras = next
@@ -58,8 +61,13 @@ export class CameraStates {
     for (const id of this.live.keys()) this.recompute(id, now)
   }
 
-  apply(counts: readonly CameraCount[], now: number): Set<string> {
+  /** Applies committed periods (`receivedAt`: their commit time); returns the cameras whose state changed. */
+  apply(counts: readonly CameraCount[], now: number, receivedAt: number = now): Set<string> {
     const changed = new Set(this.insert(counts))
+    for (const id of changed) {
+      const l = this.live.get(id)!
+      if (l.lastHeard === null || receivedAt > l.lastHeard) l.lastHeard = receivedAt
+    }
     for (const id of changed) this.recompute(id, now)
     return changed
   }
@@ -124,7 +132,7 @@ export class CameraStates {
     if (drop) l.periods.splice(0, drop)
     const next: CameraState = {
       id,
-      status: deviceStatus(l.lastSeen, now, c.expectedIntervalSec, this.thresholds),
+      status: deviceStatus(l.lastHeard === null ? l.lastSeen : Math.max(l.lastHeard, l.lastSeen ?? -Infinity), now, c.expectedIntervalSec, this.thresholds),
       lastSeen: l.lastSeen === null ? null : new Date(l.lastSeen).toISOString(),
       // "now" means the latest report within two reporting intervals
       inside: insideNow(l.periods, now, 2 * c.expectedIntervalSec * 1000),

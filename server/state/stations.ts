@@ -42,7 +42,10 @@ export interface LatestValue {
 interface Live {
   values: Partial<Record<Metric, number>>
   valueTs: Partial<Record<Metric, number>>
+  /** Observation time of the newest reading (the device's clock). */
   lastSeen: number | null
+  /** When a reading of this station last arrived (commit time): status follows it, so a device whose clock runs late is not shown stale. */
+  lastHeard: number | null
   /** Per pollutant: hour start → running sum and count of readings in that hour. */
   hours: Map<AqiPollutant, Map<number, { sum: number; count: number }>>
   aqi: AqiNow | null
@@ -107,8 +110,8 @@ export class StationStates {
     }
   }
 
-  /** Applies committed readings; returns the stations whose state changed. */
-  apply(readings: readonly EnvReading[], now: number): Set<string> {
+  /** Applies committed readings (`receivedAt`: their commit time); returns the stations whose state changed. */
+  apply(readings: readonly EnvReading[], now: number, receivedAt: number = now): Set<string> {
     const changed = new Set<string>()
     const oldest = hourOf(now) - (AQI_HOURS - 1) * HOUR
     for (const r of readings) {
@@ -133,6 +136,7 @@ export class StationStates {
         }
       }
       if (l.lastSeen === null || r.ts > l.lastSeen) l.lastSeen = r.ts
+      if (l.lastHeard === null || receivedAt > l.lastHeard) l.lastHeard = receivedAt
       changed.add(r.stationId)
     }
     for (const id of changed) {
@@ -207,7 +211,8 @@ export class StationStates {
     const l = this.live.get(id)
     const s = this.stations.get(id)
     if (!l || !s) return false
-    const next = deviceStatus(l.lastSeen, now, s.expectedIntervalSec, this.thresholds)
+    const heard = l.lastHeard === null ? l.lastSeen : Math.max(l.lastHeard, l.lastSeen ?? -Infinity)
+    const next = deviceStatus(heard, now, s.expectedIntervalSec, this.thresholds)
     if (next === l.status) return false
     l.status = next
     return true
@@ -215,5 +220,5 @@ export class StationStates {
 }
 
 function emptyLive(): Live {
-  return { values: {}, valueTs: {}, lastSeen: null, hours: new Map(), aqi: null, status: 'offline' }
+  return { values: {}, valueTs: {}, lastSeen: null, lastHeard: null, hours: new Map(), aqi: null, status: 'offline' }
 }

@@ -15,8 +15,8 @@ export interface Proc {
   kill(signal?: NodeJS.Signals): void
 }
 
-export function spawnEntry(entry: string, env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [...tsChildExecArgv(), entry], {
+export function spawnEntry(entry: string, env: Record<string, string>, args: string[] = []): Proc {
+  const child = spawn(process.execPath, [...tsChildExecArgv(), entry, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

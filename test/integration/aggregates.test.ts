@@ -33,6 +33,19 @@ describe.each(DATABASE_TARGETS)('aggregates on the %s database', (kind) => {
     await db?.close()
   })
 
+  /** Rows actually materialized for an aggregate: its TimescaleDB materialization table, or the shim's store. */
+  async function materializedRows(view: string): Promise<number> {
+    let table = `${view}_store`
+    if (prepared.backend === 'timescaledb') {
+      const m = await db.pool.query(
+        `SELECT format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name) AS t FROM timescaledb_information.continuous_aggregates WHERE view_name = $1`,
+        [view],
+      )
+      table = m.rows[0].t
+    }
+    return (await db.pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n
+  }
+
   it('materializes 5-minute and hourly buckets equal to a GROUP BY over the raw readings', async () => {
     for (const [view, width] of [['env_5m', '5 minutes'], ['env_1h', '1 hour']] as const) {
       const fromView = await db.pool.query(`SELECT bucket, avg, min, max, count FROM ${view} WHERE station_id = 'QN-KK-001' AND metric = 'pm25' ORDER BY bucket`)
@@ -44,6 +57,8 @@ describe.each(DATABASE_TARGETS)('aggregates on the %s database', (kind) => {
     }
     const fives = await db.pool.query(`SELECT count(*)::int AS n FROM env_5m WHERE station_id = 'QN-KK-001' AND metric = 'pm25'`)
     expect(fives.rows[0].n).toBe(36)
+    // and the round stored them (a query alone would compute them from the raw rows too)
+    expect(await materializedRows('env_5m')).toBe(72)
   })
 
   it('re-materializes a bucket that receives a late reading at the next round', async () => {

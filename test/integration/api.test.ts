@@ -38,7 +38,7 @@ describe.each(STACK_TARGETS)('REST API on $db database + $broker broker', ({ db:
     ['/api/stations/QN-KK-001/series?metric=pm25&bucket=2m', 'bucket', 'bucket: expected one of raw, 5m, 1h, 1d or auto'],
     ['/api/cameras/QN-CAM-001/series?metric=pm25', 'metric', "metric: 'pm25' is not one of person, car"],
     ['/api/dead-letters?code=nonsense', 'code', 'code: expected one of'],
-    ['/api/dead-letters?before=soon', 'before', "before: 'soon' is not an ISO-8601 time"],
+    ['/api/dead-letters?before=soon', 'before', 'before: expected the id of a dead letter'],
   ])('answers GET %s with 400 naming %s', async (path, field, message) => {
     const r = await get(stack, path)
     expect(r.status).toBe(400)
@@ -82,12 +82,36 @@ describe.each(STACK_TARGETS)('REST API on $db database + $broker broker', ({ db:
     expect(r.body.features[0]).toMatchObject({ type: 'Feature', properties: { approximate: true }, geometry: { type: expect.stringMatching(/Polygon/) } })
   })
 
-  it('exposes Prometheus metrics for ingest, database, broker and sockets', async () => {
+  it('exposes Prometheus metrics for ingest, database, broker and sockets, with values', async () => {
     const r = await get(stack, '/metrics')
     expect(r.status).toBe(200)
-    for (const name of ['ioc_ingest_messages_total', 'ioc_ingest_rows_written_total', 'ioc_dead_letters_total', 'ioc_ingest_batch_seconds_bucket', 'ioc_broker_up', 'ioc_database_up', 'ioc_socket_clients']) {
-      expect(r.body).toContain(name)
-    }
+    const value = (re: RegExp) => Number(re.exec(r.body)?.[1] ?? NaN)
+    expect(value(/^ioc_ingest_messages_total\{kind="env",outcome="stored"\} (\d+)/m)).toBeGreaterThan(0)
+    expect(value(/^ioc_ingest_rows_written_total\{table="station_readings"\} (\d+)/m)).toBeGreaterThan(0)
+    expect(value(/^ioc_ingest_batch_seconds_count (\d+)/m)).toBeGreaterThan(0)
+    expect(value(/^ioc_broker_up\{client="server"\} (\d+)/m)).toBe(1)
+    expect(value(/^ioc_broker_up\{client="ingest"\} (\d+)/m)).toBe(1)
+    expect(r.body).toMatch(/^ioc_socket_clients \d+/m)
+    expect(r.body).toMatch(/^# TYPE ioc_dead_letters_total counter/m)
+  })
+
+  it('filters stations by a unit and everything below it', async () => {
+    const all = (await get(stack, '/api/stations')).body as { unitId: string }[]
+    const city = (await get(stack, '/api/stations?unit=QN-HL')).body as { unitId: string }[]
+    expect(city.length).toBeGreaterThan(0)
+    expect(city.every((s) => s.unitId === 'QN-HL' || s.unitId.startsWith('QN-HL-'))).toBe(true)
+    expect((await get(stack, '/api/stations?unit=QN')).body).toHaveLength(all.length)
+  })
+
+  it.each([
+    ['/api/stations?kind=lava', 'kind'],
+    ['/api/stations?status=sleepy', 'status'],
+    ['/api/stations?unit=ATLANTIS', 'unit'],
+    ['/api/cameras?kind=drone', 'kind'],
+  ])('answers GET %s with 400 naming %s', async (path, field) => {
+    const r = await get(stack, path)
+    expect(r.status).toBe(400)
+    expect(r.body.error).toMatchObject({ code: 'bad_request', field })
   })
 })
 

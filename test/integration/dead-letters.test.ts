@@ -102,6 +102,56 @@ describe.each(STACK_TARGETS)('dead letters on $db database + $broker broker', ({
     expect(filtered.items.every((i) => i.code === 'unknown_station')).toBe(true)
   })
 
+  it('pages back through dead letters by id without skipping or repeating one', async () => {
+    const page = async (q: string) => ((await (await fetch(`${stack.server.url}/api/dead-letters?${q}`)).json()) as { items: { id: string }[] }).items
+    const all = await page('limit=1000')
+    const first = await page('limit=5')
+    const second = await page(`limit=5&before=${first.at(-1)!.id}`)
+    expect([...first, ...second].map((d) => d.id)).toEqual(all.slice(0, 10).map((d) => d.id))
+  })
+
+  it('dead-letters a message the database refuses and still stores the rest of its batch', async () => {
+    // a rule only the database knows, so the message passes ingest's own checks
+    await db.pool.query('ALTER TABLE station_readings ADD CONSTRAINT test_no_666 CHECK (value <> 666)')
+    try {
+      const ts = now()
+      const good = (i: number) => envPayload(ts + i, { pm25: 10 + i })
+      // published back to back, so they share a batch with the bad one
+      await Promise.all([
+        ...[0, 1, 2].map((i) => stack.pub.publishAsync(env('QN-KK-007'), good(i), { qos: 1 })),
+        stack.pub.publishAsync(env('QN-KK-008'), envPayload(ts, { pm25: 666 }), { qos: 1 }),
+        ...[3, 4, 5].map((i) => stack.pub.publishAsync(env('QN-KK-007'), good(i), { qos: 1 })),
+      ])
+      const rejected = await waitFor(
+        () => db.pool.query(`SELECT topic, reason, payload FROM dead_letters WHERE code = 'db_rejected'`),
+        (r) => r.rowCount === 1,
+        'the refused message dead-lettered',
+      )
+      expect(rejected.rows[0]).toMatchObject({ topic: env('QN-KK-008'), payload: envPayload(ts, { pm25: 666 }) })
+      expect(rejected.rows[0].reason).toContain('test_no_666')
+      const stored = await db.pool.query(`SELECT count(*)::int AS n FROM station_readings WHERE station_id = 'QN-KK-007' AND ts >= to_timestamp($1 / 1000.0)`, [ts])
+      expect(stored.rows[0].n).toBe(6)
+    } finally {
+      await db.pool.query('ALTER TABLE station_readings DROP CONSTRAINT test_no_666')
+    }
+  })
+
+  it.runIf(brokerKind === 'embedded')('dead-letters a topic carrying a NUL character instead of stalling on it', async () => {
+    // MQTT forbids U+0000 in topic names; Aedes passes it through, and PostgreSQL text cannot store it
+    const topic = `${stack.topicRoot}/env/QN-KK-002\u0000x`
+    await stack.pub.publishAsync(topic, envPayload(now(), { pm25: 1 }), { qos: 1 })
+    const row = await waitFor(
+      () => db.pool.query(`SELECT topic, code FROM dead_letters WHERE topic = $1`, [topic.replace('\u0000', '\uFFFD')]),
+      (r) => r.rowCount === 1,
+      'the dead letter with the NUL replaced',
+    )
+    expect(row.rows[0].code).toBe('unknown_topic')
+    // and ingest goes on
+    const ts = now()
+    await stack.pub.publishAsync(env('QN-KK-009'), envPayload(ts, { pm25: 3 }), { qos: 1 })
+    await waitFor(() => db.pool.query(`SELECT 1 FROM station_readings WHERE station_id = 'QN-KK-009' AND ts = to_timestamp($1 / 1000.0)`, [ts]), (r) => r.rowCount === 1, 'the next reading')
+  })
+
   it('rejects a bad dead-letter query with a 400 naming the parameter', async () => {
     const res = await fetch(`${stack.server.url}/api/dead-letters?limit=0`)
     expect(res.status).toBe(400)

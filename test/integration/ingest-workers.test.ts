@@ -126,6 +126,44 @@ describe.skipIf(!real)('ingest worker processes on Mosquitto + PostgreSQL', () =
     expect(na).toBeGreaterThan(n / 10)
     expect(nb).toBeGreaterThan(n / 10)
   })
+
+  it('lets a worker retire for good: its share of the feed, queued while it was away, is stored and its session ends', async () => {
+    const topicRoot = uniqueTopicRoot()
+    const base = Date.now() - 3 * 3_600_000
+    const n = 2000
+    const idB = `test-retire-b-${Math.random().toString(36).slice(2, 8)}`
+    const a = worker(`test-retire-a-${Math.random().toString(36).slice(2, 8)}`, topicRoot)
+    let b = worker(idB, topicRoot)
+    await Promise.all([a.waitForOutput(running), b.waitForOutput(running)])
+    await stream(topicRoot, n, 500, base, async (i) => {
+      if (i === 500) {
+        // B stops cleanly, keeping its session: the broker goes on queueing B's share there
+        b.kill('SIGTERM')
+        expect((await b.exited).code).toBe(0)
+      }
+    })
+    // half of what followed is still waiting in B's session; B comes back once, only to hand it over and leave
+    const before = await countStored(base, n)
+    expect(before.readings).toBeLessThan(n)
+    b = spawnEntry('ingest/main.ts', {
+      DATABASE_URL: db.url,
+      MQTT_URL: TEST_MQTT_URL!,
+      MQTT_TOPIC_ROOT: topicRoot,
+      INGEST_CLIENT_ID: idB,
+      INGEST_HTTP_PORT: '0',
+      INGEST_SHARED: '1',
+    }, ['--retire'])
+    workers.push(b)
+    expect((await b.exited).code).toBe(0)
+    expect(b.output()).toContain('its session is gone and nothing is left in it')
+    const stored = await waitFor(() => countStored(base, n), (s) => s.rows >= n * 2, `${n * 2} rows`, 60_000, 250)
+    expect(stored).toEqual({ rows: n * 2, readings: n })
+    // the session is gone: connecting under B's id finds none
+    const probe = mqtt.connect(TEST_MQTT_URL!, { clientId: idB, clean: false, protocolVersion: 5, properties: { sessionExpiryInterval: 0 } })
+    const connack = await new Promise<{ sessionPresent: boolean }>((resolve) => probe.once('connect', resolve))
+    expect(connack.sessionPresent).toBe(false)
+    await probe.endAsync()
+  })
 })
 
 describe('embedded database durability', () => {

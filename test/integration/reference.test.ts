@@ -5,7 +5,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startEmbeddedDatabase } from '../../db/embedded/index.ts'
 import { migrate } from '../../db/migrate.ts'
+import { createPool } from '../../db/pool.ts'
 import { loadReference, seedDemoIfEmpty, upsertCameras, upsertStations, upsertUnits } from '../../db/reference.ts'
 import { readDemoFiles } from '../../db/seed/demo-files.ts'
 import { DATABASE_TARGETS, TEST_DATABASE_URL, openTestDatabase, type TestDatabase } from '../helpers/databases.ts'
@@ -93,11 +95,24 @@ describe.each(DATABASE_TARGETS)('reference data on the %s database', (kind) => {
   })
 })
 
-describe('db:load without a database', () => {
-  it('says DATABASE_URL is required and exits 1', async () => {
-    const run = await runCli(['stations', 'whatever.csv'], { DATABASE_URL: '' })
-    expect(run.code).toBe(1)
-    expect(run.stderr).toContain('DATABASE_URL is required')
+describe('db:load without DATABASE_URL', () => {
+  it('loads into the embedded database in DATA_DIR, where npm start will find it', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'ioc-load-'))
+    const csv = join(dataDir, 'stations.csv')
+    await writeFile(csv, 'id,name,kind,unit_id,lon,lat,expected_interval_sec\nCITY-01,Trạm thử,air,,107.08,20.96,60\n')
+    try {
+      const run = await runCli(['stations', csv], { DATABASE_URL: '', DATA_DIR: dataDir })
+      expect(run.code).toBe(0)
+      expect(run.stdout).toContain('loaded 1 stations into the embedded database')
+      const db = await startEmbeddedDatabase(join(dataDir, 'timescaledb'))
+      const pool = createPool(db.url, { singleConnection: true })
+      const r = await pool.query(`SELECT id, kind FROM stations`)
+      expect(r.rows).toEqual([{ id: 'CITY-01', kind: 'air' }])
+      await pool.end()
+      await db.stop()
+    } finally {
+      await rm(dataDir, { recursive: true, force: true })
+    }
   })
 })
 

@@ -197,8 +197,14 @@ describe('hourlyAqi', () => {
     expect(r?.subIndices).toMatchObject({ so2: 100, co: 50 })
   })
 
-  it('leaves a gas out when its newest hour is missing', () => {
+  it("uses a gas's previous hour while the current hour has no reading yet", () => {
+    // NO2 500: (150 − 100) / (700 − 200) · (500 − 200) + 100 = 130
     const r = hourlyAqi({ pm25: [5, 5], no2: [null, 500] })
+    expect(r?.subIndices.no2).toBe(130)
+  })
+
+  it('leaves a gas out when neither the current nor the previous hour has it', () => {
+    const r = hourlyAqi({ pm25: [5, 5], no2: [null, null, 500] })
     expect(r?.subIndices.no2).toBeUndefined()
   })
 

@@ -10,7 +10,7 @@ const known: KnownDevices = {
   hasCamera: (id) => id === 'cam-7',
 }
 const bytes = (s: string) => new TextEncoder().encode(s)
-const entryFor = (topic: string, payload: string) => toEntry(topic, bytes(payload), topics, known, NOW, LIMITS)
+const entryFor = (topic: string, payload: string) => toEntry(topic, topics.parse(topic), bytes(payload), known, NOW, LIMITS)
 
 describe('toEntry', () => {
   it('turns a good environment message into a reading with one row per value', () => {

@@ -205,9 +205,9 @@ describe('parseDeadLetterQuery', () => {
   })
 
   it('reads limit, before and code', () => {
-    expect(parseDeadLetterQuery({ limit: '20', before: '2026-11-21T08:00:00+07:00', code: 'out_of_range' })).toEqual({
+    expect(parseDeadLetterQuery({ limit: '20', before: '1234', code: 'out_of_range' })).toEqual({
       limit: 20,
-      before: NOW,
+      before: 1234,
       code: 'out_of_range',
     })
   })
@@ -221,7 +221,7 @@ describe('parseDeadLetterQuery', () => {
     expect(parseDeadLetterQuery({ limit })).toEqual({ code: 'bad_request', field: 'limit', message: 'limit: expected an integer 1–1000' })
   })
 
-  it('rejects a before that is not a time', () => {
+  it('rejects a before that is not a dead-letter id', () => {
     expect(parseDeadLetterQuery({ before: 'soon' })).toMatchObject({ code: 'bad_request', field: 'before' })
   })
 

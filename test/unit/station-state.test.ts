@@ -186,15 +186,18 @@ describe('station states: tick', () => {
     expect(s.state('qn-01')?.status).toBe('offline')
   })
 
-  it('recomputes the AQI when the clock hour turns', () => {
-    // an hourly station, so the status stays online and only the AQI changes
+  it('keeps the AQI steady at the turn of the hour, a gas standing on its previous hour until it reports', () => {
+    // an hourly station, so the status stays online and only the AQI could change
     const s = statesOf([station('qn-01', { expectedIntervalSec: 3600 })])
     s.apply([reading('qn-01', H - 50 * MIN, { pm25: 10 }), reading('qn-01', H + 10 * MIN, { pm25: 10, no2: 150 })], H + 10 * MIN)
     // NO2 150 → 50 + 50 / 100 · 50 = 75 beats PM2.5 10 → 20
     expect(s.state('qn-01')?.aqi).toMatchObject({ value: 75, dominant: 'no2' })
-    // the new hour has no NO2 mean yet; PM2.5 NowCast still has two of the last three hours
-    expect(s.tick(H + HOUR + MIN)).toEqual(new Set(['qn-01']))
-    expect(s.state('qn-01')?.aqi).toEqual({ value: 20, band: 'good', dominant: 'pm25', kind: 'hourly' })
+    // the new hour has no NO2 mean yet: the previous hour's 150 stands in, so nothing changes
+    expect(s.tick(H + HOUR + MIN)).toEqual(new Set())
+    expect(s.state('qn-01')?.aqi).toEqual({ value: 75, band: 'moderate', dominant: 'no2', kind: 'hourly' })
+    // a first NO2 reading of the new hour replaces it
+    s.apply([reading('qn-01', H + HOUR + 5 * MIN, { no2: 50 })], H + HOUR + 5 * MIN)
+    expect(s.state('qn-01')?.aqi).toEqual({ value: 25, band: 'good', dominant: 'no2', kind: 'hourly' })
   })
 
   it('drops the AQI once fewer than two of the last three hours have PM', () => {
@@ -202,5 +205,18 @@ describe('station states: tick', () => {
     s.apply([reading('qn-01', H - 50 * MIN, { pm25: 10 }), reading('qn-01', H + 10 * MIN, { pm25: 10 })], H + 10 * MIN)
     expect(s.tick(H + 2 * HOUR + MIN)).toEqual(new Set(['qn-01']))
     expect(s.state('qn-01')?.aqi).toBeNull()
+  })
+})
+
+describe('station states: status follows arrival', () => {
+  it('keeps a station whose clock runs late online while its readings keep arriving', () => {
+    // expected every 60 s; the device stamps its readings 5 minutes behind the real time
+    const s = statesOf([station('qn-01', { expectedIntervalSec: 60 })])
+    const now = H + 30 * MIN
+    s.apply([reading('qn-01', now - 5 * MIN, { pm25: 12 })], now, now)
+    expect(s.state('qn-01')).toMatchObject({ status: 'online', lastSeen: new Date(now - 5 * MIN).toISOString() })
+    // nothing more arrives: it ages from the arrival, stale after two missed intervals
+    expect(s.tick(now + 3 * MIN)).toEqual(new Set(['qn-01']))
+    expect(s.state('qn-01')?.status).toBe('stale')
   })
 })
