@@ -1,6 +1,6 @@
 // A running IOC over real connections for integration tests: a prepared database (migrated, demo province
 // seeded), ingest and server in this process on ephemeral ports, with a unique topic root.
-import type { MqttClient } from 'mqtt'
+import mqtt, { type MqttClient } from 'mqtt'
 import { loadConfig, type Config } from '../../core/config.ts'
 import { prepareDatabase, type PreparedDatabase } from '../../db/setup.ts'
 import { ingestOptions, startIngest, type IngestService } from '../../ingest/service.ts'
@@ -27,13 +27,8 @@ export async function startStack(db: TestDatabase, broker: TestBroker, env: Reco
   const config = testConfig(env)
   const topicRoot = uniqueTopicRoot()
   const prepared = await prepareDatabase(db.pool, config, db.kind === 'embedded')
-  const ingest = await startIngest({
-    ...ingestOptions(config, db.pool, broker.url),
-    mqttVersion: broker.version,
-    topicRoot,
-    clientId: `test-ingest-${Math.random().toString(36).slice(2, 8)}`,
-    shared: broker.shared,
-  })
+  const clientId = `test-ingest-${Math.random().toString(36).slice(2, 8)}`
+  const ingest = await startIngest({ ...ingestOptions(config, db.pool, broker.url), mqttVersion: broker.version, topicRoot, clientId, shared: broker.shared })
   const server = await startServer({ ...serverOptions(config, db.pool, broker.url, null), mqttVersion: broker.version, topicRoot, port: 0, host: '127.0.0.1' })
   const pub = await publisher(broker)
   // a test's first message must find both subscriptions in place
@@ -49,6 +44,9 @@ export async function startStack(db: TestDatabase, broker: TestBroker, env: Reco
       await pub.endAsync()
       await server.stop()
       await ingest.stop()
+      // leave no persistent session behind on a shared broker
+      const purge = await mqtt.connectAsync(broker.url, { clientId, clean: true, protocolVersion: broker.version }).catch(() => null)
+      await purge?.endAsync()
     },
   }
 }
