@@ -2,6 +2,7 @@
 // process shares a single pooled connection that is never closed for idleness; against a real server each
 // process gets its own small pool.
 import pg from 'pg'
+import type { HealthResponse } from '../contract/index.ts'
 import { createLogger } from '../core/log.ts'
 
 const log = createLogger('db')
@@ -48,4 +49,20 @@ export async function pingDatabase(db: pg.Pool, timeoutMs: number): Promise<void
   } finally {
     clearTimeout(timer)
   }
+}
+
+/**
+ * The /healthz answer of any IOC process: pings the database (a problem when it does not answer) and adds
+ * the problems the caller already knows of (its broker connection, ingest's commits).
+ */
+export async function healthReport(pool: pg.Pool, brokerConnected: boolean, known: string[]): Promise<HealthResponse> {
+  const problems = [...known]
+  const database = await pingDatabase(pool, 5000).then(
+    () => 'up' as const,
+    (err: Error) => {
+      problems.push(`database: ${err.message}`)
+      return 'down' as const
+    },
+  )
+  return { ok: problems.length === 0, database, broker: brokerConnected ? 'up' : 'down', problems }
 }

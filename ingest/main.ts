@@ -9,7 +9,7 @@ import { loadConfigOrExit } from '../core/config.ts'
 import { createLifecycle } from '../core/lifecycle.ts'
 import { configureLogging, createLogger } from '../core/log.ts'
 import { registry } from '../core/metrics.ts'
-import { createPool, pingDatabase } from '../db/pool.ts'
+import { createPool, healthReport } from '../db/pool.ts'
 import { prepareDatabase } from '../db/setup.ts'
 import { ingestOptions, startIngest } from './service.ts'
 
@@ -33,17 +33,10 @@ async function main(): Promise<void> {
       res.setHeader('content-type', registry.contentType)
       res.end(await registry.metrics())
     } else if (req.url === '/healthz') {
-      const problems = [...ingest.health()]
-      const database = await pingDatabase(pool, 5000).then(
-        () => 'up' as const,
-        (err: Error) => {
-          problems.push(`database: ${err.message}`)
-          return 'down' as const
-        },
-      )
-      res.statusCode = problems.length ? 503 : 200
+      const body = await healthReport(pool, ingest.client.connected, ingest.health())
+      res.statusCode = body.ok ? 200 : 503
       res.setHeader('content-type', 'application/json')
-      res.end(JSON.stringify({ ok: problems.length === 0, database, broker: ingest.client.connected ? 'up' : 'down', problems }))
+      res.end(JSON.stringify(body))
     } else {
       res.statusCode = 404
       res.end()

@@ -145,7 +145,9 @@ export async function startIngest(o: IngestOptions): Promise<IngestService> {
   // to stop reading; MQTT 3.1.1 has no such bound, so there a saturated batcher pauses the connection
   const pauseWhenSaturated = o.mqttVersion === 4
   let lastMessageAt = 0
-  const failing = { count: 0, error: '', pendingSince: 0 }
+  const failing = { count: 0, error: '' }
+  /** Since when rows have been waiting for the database without a pause (0: nothing waiting). */
+  let pendingSince = 0
 
   const batcher = new Batcher<Item>({
     maxRows: o.batchMaxRows,
@@ -182,7 +184,7 @@ export async function startIngest(o: IngestOptions): Promise<IngestService> {
   function updateGauges(): void {
     metrics.pendingRows.set(batcher.pendingRows)
     metrics.heldAcks.set(acks.held)
-    failing.pendingSince = batcher.pendingRows === 0 ? 0 : failing.pendingSince || Date.now()
+    pendingSince = batcher.pendingRows === 0 ? 0 : pendingSince || Date.now()
   }
 
   /** Writes the batch; when the data itself is refused, splits it until the entry at fault is found and dead-letters that one. */
@@ -348,8 +350,8 @@ export async function startIngest(o: IngestOptions): Promise<IngestService> {
       const problems: string[] = []
       if (!client.connected) problems.push(`broker: ingest is not connected to ${redactUrl(o.mqttUrl)}`)
       if (failing.count >= FAILURES_BEFORE_UNHEALTHY) problems.push(`database: the last ${failing.count} batch commits failed (${failing.error})`)
-      if (failing.pendingSince && Date.now() - failing.pendingSince > PENDING_TOO_LONG_MS) {
-        problems.push(`ingest: ${batcher.pendingRows} rows have waited ${Math.round((Date.now() - failing.pendingSince) / 1000)} s for the database`)
+      if (pendingSince && Date.now() - pendingSince > PENDING_TOO_LONG_MS) {
+        problems.push(`ingest: ${batcher.pendingRows} rows have waited ${Math.round((Date.now() - pendingSince) / 1000)} s for the database`)
       }
       return problems
     },

@@ -10,14 +10,14 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { MqttClient } from 'mqtt'
 import type pg from 'pg'
 import { Server } from 'socket.io'
-import { topicMap, type HealthResponse, type LiveCameraBatch, type LiveEnvBatch, type StatusThresholds, type Unit } from '../contract/index.ts'
+import { topicMap, type LiveCameraBatch, type LiveEnvBatch, type StatusThresholds, type Unit } from '../contract/index.ts'
 import type { Config } from '../core/config.ts'
 import { createLogger, redactUrl } from '../core/log.ts'
 import { metrics, registry } from '../core/metrics.ts'
 import { connectMqtt } from '../core/mqtt.ts'
 import { loadReference } from '../db/reference.ts'
 import { LiveHub, type IoServer } from './live-hub.ts'
-import { pingDatabase } from '../db/pool.ts'
+import { healthReport } from '../db/pool.ts'
 import { loadCameraLastSeen, loadHourlySums, loadLatest, loadRecentCameraPeriods, referenceStamp } from './repository.ts'
 import { apiRouter, sendError } from './routes.ts'
 import { CameraStates } from './state/cameras.ts'
@@ -126,19 +126,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   let liveSubscribed!: () => void
   const liveReady = new Promise<void>((resolve) => (liveSubscribed = resolve))
   app.get('/healthz', async (_req, res) => {
-    const problems: string[] = []
-    const database = await pingDatabase(o.pool, 5000).then(
-      () => 'up' as const,
-      (err: Error) => {
-        problems.push(`database: ${err.message}`)
-        return 'down' as const
-      },
-    )
-    metrics.databaseUp.set(database === 'up' ? 1 : 0)
-    const broker = mqtt.connected ? 'up' : 'down'
-    if (broker === 'down') problems.push(`broker: not connected to ${redactUrl(o.mqttUrl)}`)
-    problems.push(...(o.extraHealth?.() ?? []))
-    const body: HealthResponse = { ok: problems.length === 0, database, broker, problems }
+    const known = [...(mqtt.connected ? [] : [`broker: not connected to ${redactUrl(o.mqttUrl)}`]), ...(o.extraHealth?.() ?? [])]
+    const body = await healthReport(o.pool, mqtt.connected, known)
+    metrics.databaseUp.set(body.database === 'up' ? 1 : 0)
     res.status(body.ok ? 200 : 503).json(body)
   })
   app.get('/metrics', async (_req, res) => {

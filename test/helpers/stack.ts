@@ -5,8 +5,8 @@ import { loadConfig, type Config } from '../../core/config.ts'
 import { prepareDatabase, type PreparedDatabase } from '../../db/setup.ts'
 import { ingestOptions, startIngest, type IngestService } from '../../ingest/service.ts'
 import { serverOptions, startServer, type RunningServer } from '../../server/service.ts'
-import { publisher, uniqueTopicRoot, type TestBroker } from './brokers.ts'
-import type { TestDatabase } from './databases.ts'
+import { openTestBroker, publisher, uniqueTopicRoot, type TestBroker } from './brokers.ts'
+import { openTestDatabase, type TestDatabase } from './databases.ts'
 
 export interface Stack {
   prepared: PreparedDatabase
@@ -58,3 +58,23 @@ export const STACK_TARGETS: { db: 'embedded' | 'postgres'; broker: 'embedded' | 
     ? [{ db: process.env.TEST_DATABASE_URL ? ('postgres' as const) : ('embedded' as const), broker: process.env.TEST_MQTT_URL ? ('mosquitto' as const) : ('embedded' as const) }]
     : []),
 ]
+
+export interface StackTarget {
+  db: TestDatabase
+  broker: TestBroker
+  stack: Stack
+}
+
+/** Opens the database and broker of one of STACK_TARGETS and starts the stack over them. */
+export async function openStack(target: (typeof STACK_TARGETS)[number], env: Record<string, string> = {}): Promise<StackTarget> {
+  const db = await openTestDatabase(target.db)
+  const broker = await openTestBroker(target.broker)
+  return { db, broker, stack: await startStack(db, broker, env) }
+}
+
+/** Stops what openStack started, in reverse; tolerates a half-opened target. */
+export async function closeStack(t: Partial<StackTarget>): Promise<void> {
+  await t.stack?.stop()
+  await t.broker?.close()
+  await t.db?.close()
+}

@@ -2,9 +2,9 @@
 // 404, and /healthz turns 503 naming what is down when the broker or the database goes away.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { envPayload } from '../../contract/index.ts'
-import { openTestBroker, type TestBroker } from '../helpers/brokers.ts'
-import { embeddedTestDatabase, openTestDatabase, type TestDatabase } from '../helpers/databases.ts'
-import { STACK_TARGETS, startStack, type Stack } from '../helpers/stack.ts'
+import { openTestBroker } from '../helpers/brokers.ts'
+import { embeddedTestDatabase } from '../helpers/databases.ts'
+import { closeStack, openStack, STACK_TARGETS, startStack, type Stack, type StackTarget } from '../helpers/stack.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 async function get(stack: Stack, path: string) {
@@ -13,21 +13,15 @@ async function get(stack: Stack, path: string) {
   return { status: res.status, type: res.headers.get('content-type') ?? '', body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text }
 }
 
-describe.each(STACK_TARGETS)('REST API on $db database + $broker broker', ({ db: dbKind, broker: brokerKind }) => {
-  let db: TestDatabase
-  let broker: TestBroker
+describe.each(STACK_TARGETS)('REST API on $db database + $broker broker', (target) => {
+  let t: StackTarget
   let stack: Stack
 
   beforeAll(async () => {
-    db = await openTestDatabase(dbKind)
-    broker = await openTestBroker(brokerKind)
-    stack = await startStack(db, broker)
+    t = await openStack(target)
+    stack = t.stack
   })
-  afterAll(async () => {
-    await stack?.stop()
-    await broker?.close()
-    await db?.close()
-  })
+  afterAll(() => closeStack(t ?? {}))
 
   it.each([
     ['/api/stations/QN-KK-001/series', 'metric', 'metric: required'],

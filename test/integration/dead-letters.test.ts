@@ -2,26 +2,22 @@
 // reason, the good part of a partly bad message is stored, and GET /api/dead-letters lists them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cameraPayload, envPayload } from '../../contract/index.ts'
-import { openTestBroker, type TestBroker } from '../helpers/brokers.ts'
-import { openTestDatabase, type TestDatabase } from '../helpers/databases.ts'
-import { STACK_TARGETS, startStack, type Stack } from '../helpers/stack.ts'
+import type { TestBroker } from '../helpers/brokers.ts'
+import type { TestDatabase } from '../helpers/databases.ts'
+import { closeStack, openStack, STACK_TARGETS, type Stack } from '../helpers/stack.ts'
 import { waitFor } from '../helpers/wait.ts'
 
-describe.each(STACK_TARGETS)('dead letters on $db database + $broker broker', ({ db: dbKind, broker: brokerKind }) => {
+describe.each(STACK_TARGETS)('dead letters on $db database + $broker broker', (target) => {
+  const brokerKind = target.broker
   let db: TestDatabase
   let broker: TestBroker
   let stack: Stack
 
   beforeAll(async () => {
-    db = await openTestDatabase(dbKind)
-    broker = await openTestBroker(brokerKind)
-    stack = await startStack(db, broker, { INGEST_MAX_PAYLOAD_BYTES: '4096', INGEST_MAX_AGE: '2d', INGEST_MAX_FUTURE: '10m' })
+    ;({ db, broker, stack } = await openStack(target, { INGEST_MAX_PAYLOAD_BYTES: '4096', INGEST_MAX_AGE: '2d', INGEST_MAX_FUTURE: '10m' }))
   })
-
   afterAll(async () => {
-    await stack?.stop()
-    await broker?.close()
-    await db?.close()
+    await closeStack({ db, broker, stack })
   })
 
   const now = () => Date.now()

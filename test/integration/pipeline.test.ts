@@ -4,29 +4,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { io as connectSocket, type Socket } from 'socket.io-client'
 import { cameraPayload, envPayload, type Ack, type ClientToServerEvents, type ServerToClientEvents, type Snapshot, type StationState } from '../../contract/index.ts'
-import { openTestBroker, type TestBroker } from '../helpers/brokers.ts'
-import { openTestDatabase, type TestDatabase } from '../helpers/databases.ts'
-import { STACK_TARGETS, startStack, type Stack } from '../helpers/stack.ts'
+import type { TestBroker } from '../helpers/brokers.ts'
+import type { TestDatabase } from '../helpers/databases.ts'
+import { closeStack, openStack, STACK_TARGETS, type Stack } from '../helpers/stack.ts'
 import { waitFor } from '../helpers/wait.ts'
 
-describe.each(STACK_TARGETS)('pipeline on $db database + $broker broker', ({ db: dbKind, broker: brokerKind }) => {
+describe.each(STACK_TARGETS)('pipeline on $db database + $broker broker', (target) => {
   let db: TestDatabase
   let broker: TestBroker
   let stack: Stack
   let socket: Socket<ServerToClientEvents, ClientToServerEvents>
 
   beforeAll(async () => {
-    db = await openTestDatabase(dbKind)
-    broker = await openTestBroker(brokerKind)
-    stack = await startStack(db, broker)
+    ;({ db, broker, stack } = await openStack(target))
     socket = connectSocket(stack.server.url, { transports: ['websocket'] })
   })
-
   afterAll(async () => {
     socket?.close()
-    await stack?.stop()
-    await broker?.close()
-    await db?.close()
+    await closeStack({ db, broker, stack })
   })
 
   const subscribe = (rooms: string[]) =>
