@@ -3,6 +3,7 @@
 // frame per room per tick, each entry the full current state (a missed frame heals with the next).
 // Acks follow `{ ok: true, data } | { ok: false, error: { code, message } }`.
 
+import type { WallDefinition } from './dashboard.ts'
 import type { CameraState, CameraSummary, StationState, StationSummary } from './live.ts'
 import { DEVICE_ID_PATTERN } from './topics.ts'
 
@@ -42,6 +43,8 @@ export interface ServerToClientEvents {
   'cameras:delta': (delta: CamerasDelta) => void
   /** Devices were added, removed or renamed: subscribe again for a fresh snapshot. */
   'reference:changed': (info: { at: string }) => void
+  /** A dashboard file changed (or broke): the whole wall definition again, problems included. */
+  'wall:changed': (wall: WallDefinition) => void
 }
 
 export interface ClientToServerEvents {
