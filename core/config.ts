@@ -22,6 +22,10 @@ export interface Config {
   databaseUrl: string | null
   /** Where the embedded TimescaleDB keeps its files. */
   dataDir: string
+  /** Folder of the wall's dashboard files (*.json, *.yaml, *.yml), watched for changes. */
+  dashboardsDir: string
+  /** MapLibre style of a basemap under the wall's map; null draws the unit boundaries only (works offline). */
+  mapStyleUrl: string | null
   /** Run the feed simulator in-process. */
   simulate: boolean
   sim: { rate: number; malformedRatio: number; backfillHours: number }
@@ -75,6 +79,8 @@ export const CONFIG_VARIABLES: Record<string, { default: string; description: st
   MQTT_TOPIC_ROOT: { default: DEFAULT_TOPIC_ROOT, description: 'Prefix of every topic: {root}/env/{stationId}, {root}/camera/{cameraId}, {root}/live/…' },
   DATABASE_URL: { default: '(unset)', description: 'External PostgreSQL/TimescaleDB. Unset: start the embedded TimescaleDB.' },
   DATA_DIR: { default: './data', description: 'Where the embedded TimescaleDB stores its files.' },
+  DASHBOARDS_DIR: { default: './dashboards', description: 'Wall dashboard files (*.json, *.yaml, *.yml; see dashboards/README.md), reloaded when they change.' },
+  MAP_STYLE_URL: { default: '(unset)', description: 'http(s) URL of a MapLibre style drawn under the wall map. Unset: unit boundaries only, no internet needed.' },
   SIMULATE: { default: '1 embedded, 0 with real services', description: 'Run the feed simulator (1/0).' },
   SIM_RATE: { default: '10', description: 'Simulator readings per second across all devices.' },
   SIM_MALFORMED_RATIO: { default: '0.002', description: 'Share of simulated messages that are deliberately malformed.' },
@@ -205,6 +211,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     topicRoot,
     databaseUrl,
     dataDir: resolve(read('DATA_DIR') ?? './data'),
+    dashboardsDir: resolve(read('DASHBOARDS_DIR') ?? './dashboards'),
+    mapStyleUrl: url('MAP_STYLE_URL', ['http:', 'https:']),
     simulate: bool('SIMULATE', embeddedEverything),
     sim: {
       rate: num('SIM_RATE', 10, 0.01, 100_000),

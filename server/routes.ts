@@ -6,20 +6,26 @@ import {
   isStationMetric,
   metricUnit,
   parseDeadLetterQuery,
+  parseInstant,
   parseSeriesQuery,
   stationMetricHint,
+  BUCKET_MS,
   CAMERA_KINDS,
   CAMERA_SERIES_METRICS,
   DEVICE_STATUSES,
   STATION_KINDS,
   type ApiErrorBody,
+  type AqiSeriesResponse,
+  type CameraSeriesBulkResponse,
+  type KpiBaselineResponse,
   type SeriesResponse,
   type Unit,
 } from '../contract/index.ts'
 import type { Queryable } from '../core/db.ts'
-import { cameraSeries, deadLetters, stationSeries } from './repository.ts'
+import { cameraHour, cameraSeries, cameraSeriesBulk, deadLetters, hourlySums, stationSeries, stationsReportingIn } from './repository.ts'
 import type { CameraStates } from './state/cameras.ts'
 import type { StationStates } from './state/stations.ts'
+import { AQI_LOOKBACK_MS, aqiSeries, baselineHour, baselineKpis, hourSlotsByStation, parseAqiRange } from './wall-history.ts'
 
 export function sendError(res: Response, status: number, body: ApiErrorBody): void {
   res.status(status).json({ error: body })
@@ -92,6 +98,16 @@ export function apiRouter(d: ApiDeps): Router {
     res.json(body)
   })
 
+  r.get('/stations/:id/aqi', async (req, res) => {
+    const id = req.params.id
+    if (!d.stations.summary(id)) return sendError(res, 404, { code: 'not_found', field: 'id', message: `station '${id}' does not exist` })
+    const q = parseAqiRange(req.query as Record<string, unknown>, d.now())
+    if (isError(q)) return sendError(res, 400, q)
+    const sums = await hourlySums(d.db, { from: q.from - AQI_LOOKBACK_MS, to: q.to, stationId: id })
+    const body: AqiSeriesResponse = { id, from: iso(q.from), to: iso(q.to), points: aqiSeries(hourSlotsByStation(sums).get(id) ?? new Map(), q.from, q.to) }
+    res.json(body)
+  })
+
   r.get('/cameras', (req, res) => {
     const kind = oneOf(req.query.kind, 'kind', CAMERA_KINDS)
     const status = oneOf(req.query.status, 'status', DEVICE_STATUSES)
@@ -104,6 +120,23 @@ export function apiRouter(d: ApiDeps): Router {
     if (unit instanceof Set) list = list.filter((c) => c.unitId !== null && unit.has(c.unitId))
     if (typeof site === 'string') list = list.filter((c) => c.site === site)
     res.json(list)
+  })
+
+  // before /cameras/:id, which would take 'series' for a camera id
+  r.get('/cameras/series', async (req, res) => {
+    const kind = oneOf(req.query.kind, 'kind', CAMERA_KINDS)
+    if (isError(kind)) return sendError(res, 400, kind)
+    const q = parseSeriesQuery(req.query as Record<string, unknown>, d.now(), isCameraSeriesMetric, CAMERA_SERIES_METRICS.join(', '))
+    if (isError(q)) return sendError(res, 400, q)
+    const bucket = q.bucket
+    if (bucket === 'raw') return sendError(res, 400, { code: 'bad_request', field: 'bucket', message: 'bucket: raw is for one camera (/cameras/:id/series); use 5m, 1h or 1d' })
+    const ids = d.cameras
+      .summaries()
+      .filter((c) => !kind || c.kind === kind)
+      .map((c) => c.id)
+    const series = await cameraSeriesBulk(d.db, ids, q.metric, q.from, q.to, bucket)
+    const body: CameraSeriesBulkResponse = { metric: q.metric, bucket, from: iso(q.from), to: iso(q.to), cameras: ids.map((id) => ({ id, points: series.get(id) ?? [] })) }
+    res.json(body)
   })
 
   r.get('/cameras/:id', (req, res) => {
@@ -120,6 +153,20 @@ export function apiRouter(d: ApiDeps): Router {
     // q.metric is one of CAMERA_SERIES_METRICS, so it is safe as a column name in the repository's SQL
     const points = await cameraSeries(d.db, id, q.metric, q.from, q.to, q.bucket)
     const body: SeriesResponse = { id, metric: q.metric, unit: metricUnit(q.metric), bucket: q.bucket, from: iso(q.from), to: iso(q.to), points }
+    res.json(body)
+  })
+
+  r.get('/kpis/baseline', async (req, res) => {
+    const at = req.query.at === undefined ? d.now() : parseInstant(req.query.at, 'at')
+    if (isError(at)) return sendError(res, 400, at)
+    const hour = baselineHour(at)
+    const [reporting, sums, cameraHours] = await Promise.all([
+      stationsReportingIn(d.db, hour),
+      hourlySums(d.db, { from: hour - AQI_LOOKBACK_MS, to: hour + BUCKET_MS['1h'] }),
+      cameraHour(d.db, hour),
+    ])
+    const kpis = baselineKpis({ hour, stations: d.stations.summaries(), cameras: d.cameras.summaries(), reporting, sums, cameraHours })
+    const body: KpiBaselineResponse = { hour: iso(hour), kpis }
     res.json(body)
   })
 

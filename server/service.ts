@@ -2,7 +2,9 @@
 // to the committed batches ingest publishes under {root}/live/…, so any number of server instances stay
 // live beside any number of ingest workers. State is loaded from the database at start and re-read
 // periodically, so a missed live frame or a restart costs at most one resync interval of drift.
+import { existsSync } from 'node:fs'
 import { createServer, type Server as HttpServer } from 'node:http'
+import { join } from 'node:path'
 import { hostname } from 'node:os'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
@@ -16,6 +18,7 @@ import { createLogger, redactUrl } from '../core/log.ts'
 import { metrics, registry } from '../core/metrics.ts'
 import { connectMqtt } from '../core/mqtt.ts'
 import { loadReference } from '../db/reference.ts'
+import { DashboardStore } from './dashboards.ts'
 import { LiveHub, type IoServer } from './live-hub.ts'
 import { healthReport } from '../db/pool.ts'
 import { loadCameraLastSeen, loadHourlySums, loadLatest, loadRecentCameraPeriods, referenceStamp } from './repository.ts'
@@ -36,6 +39,10 @@ export interface ServerOptions {
   thresholds: StatusThresholds
   /** Directory of the static client served at /. */
   clientDir: string | null
+  /** Folder of the wall's dashboard files, watched for changes (DASHBOARDS_DIR); null serves the built-in dashboard. */
+  dashboardsDir: string | null
+  /** MapLibre style of the wall map's basemap (MAP_STYLE_URL); null: unit boundaries only. */
+  mapStyleUrl: string | null
   now?: () => number
   /** How often live state is re-read from the database. */
   resyncMs?: number
@@ -73,11 +80,13 @@ export function serverOptions(config: Readonly<Config>, pool: pg.Pool, mqttUrl: 
     coalesceMs: config.live.coalesceMs,
     thresholds: config.status,
     clientDir,
+    dashboardsDir: config.dashboardsDir,
+    mapStyleUrl: config.mapStyleUrl,
   }
 }
 
-/** The static client served at / (the repository's client/ folder). */
-export const CLIENT_DIR = fileURLToPath(new URL('../client', import.meta.url))
+/** The built wall served at / (client/ built by bin/build-client.ts; `npm start` builds it when stale). */
+export const CLIENT_DIR = fileURLToPath(new URL('../client/dist', import.meta.url))
 
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const now = o.now ?? Date.now
@@ -116,6 +125,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const http = createServer(app)
   const io: IoServer = new Server(http, { serveClient: true, pingInterval: 10_000, pingTimeout: 8_000 })
   const hub = new LiveHub(io, stations, cameras, o.coalesceMs, now)
+  // every wall gets the whole definition again when a dashboard file changes: a handful of small objects
+  const dashboards = new DashboardStore({ dir: o.dashboardsDir, mapStyleUrl: o.mapStyleUrl, now, onChange: (wall) => io.emit('wall:changed', wall) })
+  await dashboards.start()
 
   app.use((req, res, next) => {
     res.on('finish', () => metrics.httpRequests.inc({ route: req.route?.path ? `${req.baseUrl}${req.route.path}` : 'other', status: res.statusCode }))
@@ -134,8 +146,17 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   app.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics())
   })
+  app.get('/api/wall', (_req, res) => {
+    res.json(dashboards.wall)
+  })
   app.use('/api', apiRouter({ db: o.pool, stations, cameras, units: () => units, now }))
-  if (o.clientDir) app.use(express.static(o.clientDir, { maxAge: '5m' }))
+  if (o.clientDir) {
+    if (!existsSync(join(o.clientDir, 'index.html'))) log.warn(`no built wall in ${o.clientDir}: run \`npm run build\` (npm start builds it)`)
+    // bundles carry their content hash in the name and never change; index.html must be revalidated so a
+    // wall picks up a new build at its next load
+    app.use('/assets', express.static(join(o.clientDir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }))
+    app.use(express.static(o.clientDir, { maxAge: 0 }))
+  }
   app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
     log.error('request failed', { error: err })
     if (!res.headersSent) sendError(res, 500, { code: 'internal', message: err.message })
@@ -219,6 +240,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     cameras,
     resync,
     async stop() {
+      await dashboards.close()
       clearInterval(tick)
       clearInterval(referenceTimer)
       clearInterval(resyncTimer)

@@ -186,22 +186,14 @@ export class StationStates {
 
   /** Hourly means, newest first (index 0 = the current clock hour), for one pollutant of one station. */
   hourlyMeans(id: string, pollutant: AqiPollutant, now: number): (number | null)[] {
-    const byHour = this.live.get(id)?.hours.get(pollutant)
-    const current = hourOf(now)
-    return Array.from({ length: AQI_HOURS }, (_, i) => {
-      const slot = byHour?.get(current - i * HOUR)
-      return slot && slot.count > 0 ? slot.sum / slot.count : null
-    })
+    return windowMeans(this.live.get(id)?.hours.get(pollutant), hourOf(now))
   }
 
   private refreshAqi(id: string, now: number): boolean {
     const l = this.live.get(id)!
     const oldest = hourOf(now) - (AQI_HOURS - 1) * HOUR
     for (const byHour of l.hours.values()) for (const h of byHour.keys()) if (h < oldest) byHour.delete(h)
-    const input: Partial<Record<AqiPollutant, (number | null)[]>> = {}
-    for (const p of l.hours.keys()) input[p] = this.hourlyMeans(id, p, now)
-    const r = hourlyAqi(input)
-    const next: AqiNow | null = r ? { value: r.aqi, band: aqiBand(r.aqi).key, dominant: r.dominant, kind: 'hourly' } : null
+    const next = aqiAt(l.hours, hourOf(now))
     const same = next?.value === l.aqi?.value && next?.dominant === l.aqi?.dominant
     l.aqi = next
     return !same
@@ -217,6 +209,29 @@ export class StationStates {
     l.status = next
     return true
   }
+}
+
+/** One pollutant of one station: clock-hour start → sum and count of the readings in that hour. */
+export type HourSlots = ReadonlyMap<number, { sum: number; count: number }>
+
+/** Hourly means over the NowCast window ending at the clock hour starting at `hour`, newest first (index 0 = that hour). */
+export function windowMeans(byHour: HourSlots | undefined, hour: number): (number | null)[] {
+  return Array.from({ length: AQI_HOURS }, (_, i) => {
+    const slot = byHour?.get(hour - i * HOUR)
+    return slot && slot.count > 0 ? slot.sum / slot.count : null
+  })
+}
+
+/**
+ * The hourly AQI of the clock hour starting at `hour` (Decision 1459 through the contract's hourlyAqi), from
+ * hourly sums per pollutant. The live state and the history endpoints (server/wall-history.ts) both use it,
+ * so a past hour reads the same as the wall showed it then.
+ */
+export function aqiAt(hours: ReadonlyMap<AqiPollutant, HourSlots>, hour: number): AqiNow | null {
+  const input: Partial<Record<AqiPollutant, (number | null)[]>> = {}
+  for (const [p, byHour] of hours) input[p] = windowMeans(byHour, hour)
+  const r = hourlyAqi(input)
+  return r ? { value: r.aqi, band: aqiBand(r.aqi).key, dominant: r.dominant, kind: 'hourly' } : null
 }
 
 function emptyLive(): Live {

@@ -29,7 +29,15 @@ export async function startStack(db: TestDatabase, broker: TestBroker, env: Reco
   const prepared = await prepareDatabase(db.pool, config, db.kind === 'embedded')
   const clientId = `test-ingest-${Math.random().toString(36).slice(2, 8)}`
   const ingest = await startIngest({ ...ingestOptions(config, db.pool, broker.url), mqttVersion: broker.version, topicRoot, clientId, shared: broker.shared })
-  const server = await startServer({ ...serverOptions(config, db.pool, broker.url, null), mqttVersion: broker.version, topicRoot, port: 0, host: '127.0.0.1' })
+  const server = await startServer({
+    ...serverOptions(config, db.pool, broker.url, null),
+    // the built-in dashboard unless a suite asks for a folder: no watcher on the repository's dashboards/
+    dashboardsDir: 'DASHBOARDS_DIR' in env ? config.dashboardsDir : null,
+    mqttVersion: broker.version,
+    topicRoot,
+    port: 0,
+    host: '127.0.0.1',
+  })
   const pub = await publisher(broker)
   // a test's first message must find both subscriptions in place
   await Promise.all([ingest.ready, server.liveReady])

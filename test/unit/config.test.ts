@@ -30,6 +30,8 @@ describe('loadConfig defaults', () => {
       seedDemo: true,
       topicRoot: DEFAULT_TOPIC_ROOT,
       dataDir: resolve('./data'),
+      dashboardsDir: resolve('./dashboards'),
+      mapStyleUrl: null,
       ingest: { shared: false, clientId: `ioc-ingest-${hostname()}` },
     })
   })
@@ -76,6 +78,10 @@ describe('loadConfig rejects', () => {
 
   it('a DATABASE_URL that is not PostgreSQL', () => {
     expect(problemsFor({ DATABASE_URL: 'mysql://x' })).toEqual([expect.stringMatching(/^DATABASE_URL: expected a postgres:\/\/ or postgresql:\/\/ URL/)])
+  })
+
+  it('a MAP_STYLE_URL that is not http(s)', () => {
+    expect(problemsFor({ MAP_STYLE_URL: 'mapbox://styles/x' })).toEqual([expect.stringMatching(/^MAP_STYLE_URL: expected a http:\/\/ or https:\/\/ URL, got 'mapbox:\/\/…'/)])
   })
 
   it('a SIMULATE that is not a boolean', () => {
@@ -176,6 +182,8 @@ const SETTINGS: Record<string, { base?: Env; value: string; pick: (c: Readonly<C
   MQTT_TOPIC_ROOT: { value: 'tenant-b/v2', pick: (c) => c.topicRoot, expected: 'tenant-b/v2' },
   DATABASE_URL: { value: 'postgresql://db.example/ioc', pick: (c) => c.databaseUrl, expected: 'postgresql://db.example/ioc' },
   DATA_DIR: { value: '/var/lib/ioc', pick: (c) => c.dataDir, expected: '/var/lib/ioc' },
+  DASHBOARDS_DIR: { value: 'walls', pick: (c) => c.dashboardsDir, expected: resolve('walls') },
+  MAP_STYLE_URL: { value: 'https://tiles.example.vn/style.json', pick: (c) => c.mapStyleUrl, expected: 'https://tiles.example.vn/style.json' },
   SIMULATE: { value: '0', pick: (c) => c.simulate, expected: false },
   SIM_RATE: { value: '50', pick: (c) => c.sim.rate, expected: 50 },
   SIM_MALFORMED_RATIO: { value: '0.1', pick: (c) => c.sim.malformedRatio, expected: 0.1 },
@@ -202,7 +210,7 @@ const SETTINGS: Record<string, { base?: Env; value: string; pick: (c: Readonly<C
   LOG_FORMAT: { value: 'json', pick: (c) => c.log.format, expected: 'json' },
 }
 
-/** An invalid value per variable; the free-text ones (HOST, DATA_DIR, INGEST_CLIENT_ID) accept anything. */
+/** An invalid value per variable; the free-text ones (HOST, DATA_DIR, DASHBOARDS_DIR, INGEST_CLIENT_ID) accept anything. */
 const INVALID: Record<string, string> = {
   PORT: '-1',
   MQTT_URL: 'broker:1883',
@@ -210,6 +218,7 @@ const INVALID: Record<string, string> = {
   MQTT_VERSION: '3',
   MQTT_TOPIC_ROOT: '$SYS/ioc',
   DATABASE_URL: 'sqlite://ioc.db',
+  MAP_STYLE_URL: 'file:///srv/style.json',
   SIMULATE: 'sometimes',
   SIM_RATE: '0',
   SIM_MALFORMED_RATIO: '1.5',
@@ -234,7 +243,7 @@ const INVALID: Record<string, string> = {
   LOG_LEVEL: 'verbose',
   LOG_FORMAT: 'xml',
 }
-const FREE_TEXT = ['HOST', 'DATA_DIR', 'INGEST_CLIENT_ID']
+const FREE_TEXT = ['HOST', 'DATA_DIR', 'DASHBOARDS_DIR', 'INGEST_CLIENT_ID']
 
 describe('CONFIG_VARIABLES', () => {
   it('lists exactly the variables exercised below', () => {
@@ -249,8 +258,8 @@ describe('CONFIG_VARIABLES', () => {
     expect(s.pick(without)).not.toEqual(s.expected)
   })
 
-  // Defaults that depend on other variables or the host are covered under 'loadConfig defaults'.
-  const CONDITIONAL = ['MQTT_URL', 'DATABASE_URL', 'MQTT_VERSION', 'SIMULATE', 'INGEST_CLIENT_ID', 'INGEST_SHARED']
+  // Defaults that depend on other variables or the host, or are unset, are covered under 'loadConfig defaults'.
+  const CONDITIONAL = ['MQTT_URL', 'DATABASE_URL', 'MAP_STYLE_URL', 'MQTT_VERSION', 'SIMULATE', 'INGEST_CLIENT_ID', 'INGEST_SHARED']
 
   it.each(Object.entries(CONFIG_VARIABLES).filter(([name]) => !CONDITIONAL.includes(name)))(
     '%s defaults to the value it documents',

@@ -1,0 +1,186 @@
+// The wall's one connection to the server: Socket.IO with backoff, a snapshot on every (re)connect that
+// replaces all state (nothing stale survives a reconnect), and deltas applied once per animation frame.
+// The map listens to the per-frame changes (feature-state for the ids that changed); panels read
+// `panelVersion`, which moves at most every PANEL_INTERVAL_MS, because a number on a wall does not need
+// to change 60 times a second and a chart redraw per frame would cost main-thread time for nothing.
+import { io, type Socket } from 'socket.io-client'
+import type {
+  CamerasDelta,
+  CameraSummary,
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Snapshot,
+  StationsDelta,
+  StationSummary,
+  WallDefinition,
+} from '../../../contract/index.ts'
+
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting'
+
+export interface FrameChanges {
+  stations: ReadonlySet<string>
+  cameras: ReadonlySet<string>
+  /** True after a snapshot: every feature must be redrawn. */
+  all: boolean
+}
+
+type FrameListener = (changes: FrameChanges) => void
+type WallSocket = Socket<ServerToClientEvents, ClientToServerEvents>
+
+export const PANEL_INTERVAL_MS = 1000
+/** Socket.IO's own reconnection backoff: 1 s doubling to 30 s, ±50 % jitter so a wall of screens does not reconnect in step. */
+const RECONNECT = { reconnectionDelay: 1000, reconnectionDelayMax: 30_000, randomizationFactor: 0.5 }
+
+export class LiveData {
+  connection = $state<ConnectionState>('connecting')
+  /** Reconnection attempts since the connection was lost. */
+  attempt = $state(0)
+  /** When the server last said something about the data (snapshot or delta), epoch ms. */
+  asOf = $state<number | null>(null)
+  /** Bumps when stations or cameras changed, at most every PANEL_INTERVAL_MS. */
+  panelVersion = $state(0)
+  /** Bumps on every snapshot (connect, reconnect, reference change): panels refetch their history. */
+  snapshotVersion = $state(0)
+  wall = $state<WallDefinition | null>(null)
+
+  readonly stations = new Map<string, StationSummary>()
+  readonly cameras = new Map<string, CameraSummary>()
+
+  #socket: WallSocket
+  #listeners = new Set<FrameListener>()
+  #pendingStations = new Map<string, StationsDelta['stations'][number]>()
+  #pendingCameras = new Map<string, CamerasDelta['cameras'][number]>()
+  #frame = 0
+  #panelTimer: ReturnType<typeof setTimeout> | null = null
+  #lastPanel = 0
+
+  constructor(url?: string) {
+    this.#socket = io(url ?? '', { ...RECONNECT, transports: ['websocket', 'polling'] })
+    const s = this.#socket
+    s.on('connect', () => this.#subscribe())
+    s.on('disconnect', () => {
+      // say so at once; Socket.IO reconnects by itself unless the server closed us on purpose
+      this.connection = 'reconnecting'
+      if (!s.active) s.connect()
+    })
+    s.io.on('reconnect_attempt', (n) => {
+      this.connection = 'reconnecting'
+      this.attempt = n
+    })
+    s.on('connect_error', () => {
+      if (this.connection === 'live') this.connection = 'reconnecting'
+    })
+    s.on('stations:delta', (d) => {
+      for (const st of d.stations) this.#pendingStations.set(st.id, st)
+      this.#noteAsOf(d.at)
+      this.#schedule()
+    })
+    s.on('cameras:delta', (d) => {
+      for (const c of d.cameras) this.#pendingCameras.set(c.id, c)
+      this.#noteAsOf(d.at)
+      this.#schedule()
+    })
+    s.on('reference:changed', () => this.#subscribe())
+    s.on('wall:changed', (w) => (this.wall = w))
+  }
+
+  /** Called with the ids that changed, once per animation frame; returns an unsubscribe function. */
+  onFrame(listener: FrameListener): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  close(): void {
+    cancelAnimationFrame(this.#frame)
+    if (this.#panelTimer) clearTimeout(this.#panelTimer)
+    this.#socket.close()
+  }
+
+  #subscribe(): void {
+    this.#socket.emit('subscribe', { rooms: ['stations', 'cameras'] }, (res) => {
+      if (!res.ok) {
+        console.warn('subscribe refused', res.error)
+        return
+      }
+      this.#applySnapshot(res.data)
+    })
+  }
+
+  #applySnapshot(snap: Snapshot): void {
+    // replace, never merge: a device removed while we were away must not linger on the wall
+    this.stations.clear()
+    this.cameras.clear()
+    for (const s of snap.stations ?? []) this.stations.set(s.id, s)
+    for (const c of snap.cameras ?? []) this.cameras.set(c.id, c)
+    this.#pendingStations.clear()
+    this.#pendingCameras.clear()
+    this.asOf = Date.parse(snap.at)
+    this.connection = 'live'
+    this.attempt = 0
+    this.snapshotVersion++
+    this.#emit({ stations: new Set(), cameras: new Set(), all: true })
+    this.#bumpPanels(true)
+  }
+
+  #noteAsOf(at: string): void {
+    const t = Date.parse(at)
+    if (this.asOf === null || t > this.asOf) this.asOf = t
+  }
+
+  #schedule(): void {
+    if (this.#frame) return
+    this.#frame = requestAnimationFrame(() => {
+      this.#frame = 0
+      this.#flush()
+    })
+  }
+
+  #flush(): void {
+    const stations = new Set<string>()
+    const cameras = new Set<string>()
+    for (const [id, st] of this.#pendingStations) {
+      const cur = this.stations.get(id)
+      if (!cur) continue // not in the snapshot: reference:changed brings it
+      this.stations.set(id, { ...cur, ...st })
+      stations.add(id)
+    }
+    for (const [id, c] of this.#pendingCameras) {
+      const cur = this.cameras.get(id)
+      if (!cur) continue
+      this.cameras.set(id, { ...cur, ...c })
+      cameras.add(id)
+    }
+    this.#pendingStations.clear()
+    this.#pendingCameras.clear()
+    if (stations.size || cameras.size) {
+      this.#emit({ stations, cameras, all: false })
+      this.#bumpPanels(false)
+    }
+  }
+
+  #emit(changes: FrameChanges): void {
+    for (const l of this.#listeners) {
+      try {
+        l(changes)
+      } catch (err) {
+        console.error('live listener failed', err)
+      }
+    }
+  }
+
+  #bumpPanels(now: boolean): void {
+    const wait = now ? 0 : PANEL_INTERVAL_MS - (performance.now() - this.#lastPanel)
+    if (wait <= 0) {
+      if (this.#panelTimer) clearTimeout(this.#panelTimer)
+      this.#panelTimer = null
+      this.#lastPanel = performance.now()
+      this.panelVersion++
+      return
+    }
+    this.#panelTimer ??= setTimeout(() => {
+      this.#panelTimer = null
+      this.#lastPanel = performance.now()
+      this.panelVersion++
+    }, wait)
+  }
+}

@@ -1,0 +1,69 @@
+// How the province map looks: the offline base style (no tiles, fonts or sprites, so it draws with no
+// internet), the layers the wall adds, and the feature-state each live update writes. Sizes are in rem
+// so circles keep their size on a 4K wall; the caller passes the current rem in pixels.
+import type { ExpressionSpecification, StyleSpecification } from 'maplibre-gl'
+import { AQI_BANDS, type CameraSummary, type StationSummary } from '../../../contract/index.ts'
+
+export const OFFLINE_STYLE: StyleSpecification = {
+  version: 8,
+  name: 'IOC offline',
+  sources: {},
+  layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#05080e' } }],
+}
+
+export const KIND_COLORS = { water: '#4fc3f7', noise: '#b388ff' } as const
+export const CAMERA_COLORS = { service_center: '#40c4ff', road: '#e0f7fa' } as const
+export const OFFLINE_COLOR = '#5b6472'
+
+/** The state a live update writes per station (MapLibre feature-state). */
+export function stationFeatureState(s: StationSummary): Record<string, string | number | null> {
+  return { status: s.status, color: s.aqi ? (AQI_BANDS.find((b) => b.key === s.aqi!.band)?.hex ?? null) : null, aqi: s.aqi?.value ?? null }
+}
+
+/** Cameras are sized by what they count now: people inside, or vehicles per minute. */
+export function cameraFeatureState(c: CameraSummary): Record<string, string | number | null> {
+  return { status: c.status, load: (c.kind === 'service_center' ? c.inside : c.vehiclesPerMinute) ?? 0 }
+}
+
+const status = ['coalesce', ['feature-state', 'status'], 'offline'] as ExpressionSpecification
+
+export function stationPaint(rem: number) {
+  const radius: ExpressionSpecification = ['match', ['get', 'kind'], 'air', 0.55 * rem, 0.38 * rem]
+  return {
+    'circle-radius': radius,
+    'circle-color': [
+      'case',
+      ['==', status, 'offline'],
+      OFFLINE_COLOR,
+      ['coalesce', ['feature-state', 'color'], ['match', ['get', 'kind'], 'water', KIND_COLORS.water, 'noise', KIND_COLORS.noise, '#9aa5b5']],
+    ] as ExpressionSpecification,
+    // stale: a faded disc with a bright ring; offline: grey with a dark ring
+    'circle-opacity': ['match', status, 'stale', 0.35, 'offline', 0.75, 0.95] as ExpressionSpecification,
+    'circle-stroke-color': ['match', status, 'stale', '#ffffff', 'offline', '#11161d', '#05080e'] as ExpressionSpecification,
+    'circle-stroke-width': ['match', status, 'stale', 0.16 * rem, 0.08 * rem] as ExpressionSpecification,
+  }
+}
+
+export function cameraPaint(rem: number) {
+  const load = ['coalesce', ['feature-state', 'load'], 0] as ExpressionSpecification
+  return {
+    'circle-radius': [
+      'match',
+      ['get', 'kind'],
+      'service_center',
+      ['interpolate', ['linear'], load, 0, 0.3 * rem, 60, 0.8 * rem, 150, 1.2 * rem],
+      ['interpolate', ['linear'], load, 0, 0.3 * rem, 30, 0.8 * rem, 90, 1.2 * rem],
+    ] as ExpressionSpecification,
+    'circle-color': ['match', ['get', 'kind'], 'service_center', CAMERA_COLORS.service_center, CAMERA_COLORS.road] as ExpressionSpecification,
+    'circle-opacity': ['match', status, 'online', 0.28, 0.08] as ExpressionSpecification,
+    'circle-stroke-color': ['match', ['get', 'kind'], 'service_center', CAMERA_COLORS.service_center, CAMERA_COLORS.road] as ExpressionSpecification,
+    'circle-stroke-width': 0.1 * rem,
+    'circle-stroke-opacity': ['match', status, 'online', 0.9, 0.3] as ExpressionSpecification,
+  }
+}
+
+export function pointCollection(items: Iterable<{ id: string; kind: string; lon: number; lat: number }>): GeoJSON.FeatureCollection {
+  const features: GeoJSON.Feature[] = []
+  for (const d of items) features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [d.lon, d.lat] }, properties: { id: d.id, kind: d.kind } })
+  return { type: 'FeatureCollection', features }
+}
