@@ -4,10 +4,21 @@
 #   npm run start:ingest     MQTT → TimescaleDB worker; /healthz and /metrics on INGEST_HTTP_PORT (9464)
 #   npm run start:simulator  publishes the demo feed to MQTT_URL
 #   npm start                all-in-one with the embedded TimescaleDB and broker (keeps its files in /app/data)
-# The TypeScript sources run as they are through tsx (a runtime dependency): there is no build step.
+# The TypeScript sources run as they are through tsx (a runtime dependency); only the wall (client/) is
+# built, in a first stage with the dev dependencies (Vite, Svelte, MapLibre, d3), and copied as static files.
 #   docker build -t ioc .
 #   docker run --rm -p 3000:3000 ioc npm start
 # docker-compose.yml runs the production-like set (TimescaleDB, Mosquitto, ingest ×2, server).
+FROM node:20-bookworm-slim AS wall
+WORKDIR /build
+COPY package*.json .npmrc ./
+RUN npm ci --ignore-scripts
+COPY vite.config.ts ./
+COPY bin/build-client.ts ./bin/
+COPY contract ./contract
+COPY client ./client
+RUN node --import tsx bin/build-client.ts --force
+
 FROM node:20-bookworm-slim
 
 # NPM_CONFIG_SCRIPT_SHELL: `npm run` starts a script through `<shell> -c "node --import tsx …"`. Debian's
@@ -36,7 +47,7 @@ COPY server ./server
 COPY simulator ./simulator
 COPY broker ./broker
 COPY bin ./bin
-COPY client ./client
+COPY --from=wall /build/client/dist ./client/dist
 # dashboards/ may still be empty, and git does not keep empty folders: the [s] wildcard lets BuildKit
 # copy nothing instead of failing on a fresh clone.
 COPY dashboard[s] ./dashboards/

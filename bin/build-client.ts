@@ -19,6 +19,8 @@ function newestMtime(path: string): number {
 }
 
 export function clientIsStale(): boolean {
+  // a production image carries the built wall without its sources (or Vite): nothing to rebuild there
+  if (!existsSync(join(ROOT, 'client/src'))) return false
   if (!existsSync(STAMP)) return true
   const built = statSync(STAMP).mtimeMs
   return INPUTS.some((p) => existsSync(join(ROOT, p)) && newestMtime(join(ROOT, p)) > built)

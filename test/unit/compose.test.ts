@@ -313,8 +313,6 @@ function runtimeFolders(entries: string[]): { folders: Set<string>; files: Set<s
 
 // the three processes compose runs, and `npm start` (the all-in-one the image can also run)
 const ENTRY_POINTS = ['ingest/main.ts', 'server/main.ts', 'simulator/main.ts', 'bin/ioc.ts']
-// read from disk at run time rather than imported: the wall's static files (server/main.ts, bin/ioc.ts)
-const RUNTIME_ASSET_FOLDERS = ['client']
 
 describe('Dockerfile', () => {
   const { folders } = runtimeFolders(ENTRY_POINTS)
@@ -326,8 +324,17 @@ describe('Dockerfile', () => {
   })
 
   it('copies every top-level folder the entry points import from, and the static files', () => {
-    const missing = [...folders, ...RUNTIME_ASSET_FOLDERS].filter((f) => !copied(f))
+    const missing = [...folders].filter((f) => !copied(f))
     expect(missing, 'folders the Dockerfile does not COPY').toEqual([])
+  })
+
+  it('builds the wall in its own stage and copies only the built files (client/dist) into the image', () => {
+    // the server reads the wall from disk at run time (CLIENT_DIR), so no import scan finds it
+    const stages = dockerfile.filter((i) => i.op === 'FROM').map((i) => i.args)
+    expect(stages[0]).toMatch(/ AS wall$/)
+    expect(dockerfile.some(({ op, args }) => op === 'RUN' && /bin\/build-client\.ts/.test(args))).toBe(true)
+    expect(dockerfile.some(({ op, args }) => op === 'COPY' && /^--from=wall \S*client\/dist \.\/client\/dist$/.test(args))).toBe(true)
+    for (const f of ['client', 'contract', 'vite.config.ts', 'bin/build-client.ts']) expect(copied(f), f).toBe(true)
   })
 
   it('copies package.json, package-lock.json and .npmrc, and installs production dependencies with npm ci', () => {
@@ -367,7 +374,7 @@ describe('.dockerignore', () => {
   })
 
   it('excludes nothing the image needs', () => {
-    const needed = [...runtimeFolders(ENTRY_POINTS).folders, ...RUNTIME_ASSET_FOLDERS, 'package.json', 'package-lock.json', '.npmrc']
+    const needed = [...runtimeFolders(ENTRY_POINTS).folders, 'client', 'vite.config.ts', 'package.json', 'package-lock.json', '.npmrc']
     const excluded = needed.filter((n) => patterns.some((p) => !p.startsWith('!') && globToRegExp(p).test(n)))
     expect(excluded).toEqual([])
   })

@@ -28,6 +28,21 @@ type FrameListener = (changes: FrameChanges) => void
 type WallSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
 export const PANEL_INTERVAL_MS = 1000
+
+/**
+ * Counters a test or benchmark can read from the page (`window.__iocWall`): how much live data arrived and
+ * how many frames applied it. Plain numbers, no reactivity, no cost.
+ */
+export interface WallStats {
+  deltas: number
+  frames: number
+  snapshots: number
+  /** Screen changes (set by the wall view), so a benchmark can tell rotation work from live-update work. */
+  screenChanges: number
+  lastScreenChangeAt: number
+}
+export const wallStats: WallStats = { deltas: 0, frames: 0, snapshots: 0, screenChanges: 0, lastScreenChangeAt: 0 }
+;(globalThis as { __iocWall?: WallStats }).__iocWall = wallStats
 /** Socket.IO's own reconnection backoff: 1 s doubling to 30 s, ±50 % jitter so a wall of screens does not reconnect in step. */
 const RECONNECT = { reconnectionDelay: 1000, reconnectionDelayMax: 30_000, randomizationFactor: 0.5 }
 
@@ -71,11 +86,13 @@ export class LiveData {
       if (this.connection === 'live') this.connection = 'reconnecting'
     })
     s.on('stations:delta', (d) => {
+      wallStats.deltas++
       for (const st of d.stations) this.#pendingStations.set(st.id, st)
       this.#noteAsOf(d.at)
       this.#schedule()
     })
     s.on('cameras:delta', (d) => {
+      wallStats.deltas++
       for (const c of d.cameras) this.#pendingCameras.set(c.id, c)
       this.#noteAsOf(d.at)
       this.#schedule()
@@ -115,6 +132,7 @@ export class LiveData {
     this.#pendingStations.clear()
     this.#pendingCameras.clear()
     this.asOf = Date.parse(snap.at)
+    wallStats.snapshots++
     this.connection = 'live'
     this.attempt = 0
     this.snapshotVersion++
@@ -153,6 +171,7 @@ export class LiveData {
     this.#pendingStations.clear()
     this.#pendingCameras.clear()
     if (stations.size || cameras.size) {
+      wallStats.frames++
       this.#emit({ stations, cameras, all: false })
       this.#bumpPanels(false)
     }

@@ -2,6 +2,7 @@
 // `?dashboard=`, `?screen=` and `?lang=` pin a view; without `?screen=` the screens rotate forever on
 // their own timers, so nothing on the wall needs a keyboard or a mouse to keep working.
 import type { DashboardScreen, WallDefinition, WallLanguage } from '../../../contract/index.ts'
+import { wallStats } from './live.svelte.ts'
 import { pickDashboard, readParams, type WallParams } from './wall-params.ts'
 
 export class WallView {
@@ -64,6 +65,8 @@ export class WallView {
     if (this.index >= d.screens.length) this.index = 0
     this.shownSince = performance.now()
     this.#timer = setTimeout(() => {
+      wallStats.screenChanges++
+      wallStats.lastScreenChangeAt = performance.now()
       this.index = (this.index + 1) % d.screens.length
       this.#rotate()
     }, this.screen!.seconds * 1000)
