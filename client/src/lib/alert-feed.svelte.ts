@@ -2,7 +2,7 @@
 // hundred devices) and keeps the newest MAX_ALERTS, so a long unattended run holds a bounded list.
 import type { AlertRules } from '../../../contract/index.ts'
 import { detectAlerts, emptyAlertMemory, type WallAlert } from './alerts.ts'
-import type { LiveData } from './live.svelte.ts'
+import { wallStats, type LiveData } from './live.svelte.ts'
 
 export const MAX_ALERTS = 20
 
@@ -17,7 +17,8 @@ export class AlertFeed {
   }
 
   check(live: LiveData): void {
-    if (!this.rules) return
+    if (!this.rules || live.stations.size === 0) return
+    wallStats.alertChecks++
     const fresh = detectAlerts(this.#memory, live.stations.values(), live.cameras.values(), this.rules, Date.now())
     if (fresh.length) this.items = [...fresh.reverse(), ...this.items].slice(0, MAX_ALERTS)
   }

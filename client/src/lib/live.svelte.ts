@@ -40,8 +40,10 @@ export interface WallStats {
   /** Screen changes (set by the wall view), so a benchmark can tell rotation work from live-update work. */
   screenChanges: number
   lastScreenChangeAt: number
+  /** Alert checks run (the first only learns the state), so a test knows when the ticker is armed. */
+  alertChecks: number
 }
-export const wallStats: WallStats = { deltas: 0, frames: 0, snapshots: 0, screenChanges: 0, lastScreenChangeAt: 0 }
+export const wallStats: WallStats = { deltas: 0, frames: 0, snapshots: 0, screenChanges: 0, lastScreenChangeAt: 0, alertChecks: 0 }
 ;(globalThis as { __iocWall?: WallStats }).__iocWall = wallStats
 /** Socket.IO's own reconnection backoff: 1 s doubling to 30 s, ±50 % jitter so a wall of screens does not reconnect in step. */
 const RECONNECT = { reconnectionDelay: 1000, reconnectionDelayMax: 30_000, randomizationFactor: 0.5 }

@@ -2,7 +2,7 @@
 // internet), the layers the wall adds, and the feature-state each live update writes. Sizes are in rem
 // so circles keep their size on a 4K wall; the caller passes the current rem in pixels.
 import type { ExpressionSpecification, StyleSpecification } from 'maplibre-gl'
-import { AQI_BANDS, type CameraSummary, type StationSummary } from '../../../contract/index.ts'
+import { AQI_BANDS, type AqiBand, type AqiBandKey, type CameraSummary, type StationSummary } from '../../../contract/index.ts'
 
 export const OFFLINE_STYLE: StyleSpecification = {
   version: 8,
@@ -11,9 +11,20 @@ export const OFFLINE_STYLE: StyleSpecification = {
   layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#05080e' } }],
 }
 
-export const KIND_COLORS = { water: '#4fc3f7', noise: '#b388ff' } as const
+// not purple or red: those are VN_AQI bands
+export const KIND_COLORS = { water: '#4fc3f7', noise: '#b0bec5' } as const
 export const CAMERA_COLORS = { service_center: '#40c4ff', road: '#e0f7fa' } as const
 export const OFFLINE_COLOR = '#5b6472'
+
+/**
+ * Band colours for text and lines on the dark wall. The official fills of the two worst bands (#8f3f97,
+ * #7e0023) are too dark to read as text on it (about 1.7:1), so text uses lighter tints of the same hue;
+ * fills (map points, bars, chart bands) keep the official colours.
+ */
+const BAND_TEXT: Partial<Record<AqiBandKey, string>> = { very_bad: '#c38bd0', hazardous: '#e0557c' }
+export function bandTextColor(band: AqiBand): string {
+  return BAND_TEXT[band.key] ?? band.hex
+}
 
 /** The state a live update writes per station (MapLibre feature-state). */
 export function stationFeatureState(s: StationSummary): Record<string, string | number | null> {

@@ -1,0 +1,361 @@
+// What a person in front of the wall sees, in a real Chromium: the wall fills a 16:9 screen without
+// scrollbars, goes live, draws the province map, follows a reading published over MQTT, says so when the
+// server goes away and comes back by itself, shows a broken dashboard file's problem without going blank,
+// and rotates its screens with no one touching it. Every test fails on a console error or uncaught
+// exception. Screenshots land in test-results/ for a human look.
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createServer, type AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { aqiBand, cameraPayload, envPayload, hourlyAqi, type CameraSummary, type StationSummary } from '../../contract/index.ts'
+import { parseDashboardFile } from '../../server/dashboards.ts'
+import { CLIENT_DIR, serverOptions, startServer, type RunningServer } from '../../server/service.ts'
+import { CHROMIUM_AVAILABLE, launchChromium, openWall, pageLayout, waitForMaps, waitForMapsDrawn, waitUntilLive, type WallPage } from '../helpers/browser.ts'
+import { ROOT, spawnEntry, type Proc } from '../helpers/processes.ts'
+import { closeStack, openStack, STACK_TARGETS, type StackTarget } from '../helpers/stack.ts'
+import { waitFor } from '../helpers/wait.ts'
+
+const HOUR = 3_600_000
+const FULL_HD = { width: 1920, height: 1080 }
+const UHD = { width: 3840, height: 2160 }
+
+/** PM2.5 per seeded air station, cycling: one station in each VN_AQI band, from Tốt to Nguy hại. */
+const SEED_PM25 = [12, 35, 65, 110, 200, 300]
+
+/** A second dashboard whose screens last the shortest time a file allows, for the rotation test. */
+const ROTATION_YAML = `title: { vi: Xoay vòng, en: Rotation }
+screens:
+  - id: first
+    title: { vi: Trang một, en: Page one }
+    seconds: 5
+    grid: { columns: 2, rows: 1 }
+    widgets:
+      - { type: kpi, kpi: worst_aqi, at: { x: 1, y: 1, w: 1, h: 1 } }
+      - { type: aqi-ranking, limit: 5, at: { x: 2, y: 1, w: 1, h: 1 } }
+  - id: second
+    title: { vi: Trang hai, en: Page two }
+    seconds: 5
+    grid: { columns: 2, rows: 1 }
+    widgets:
+      - { type: kpi, kpi: stations_reporting, at: { x: 1, y: 1, w: 1, h: 1 } }
+      - { type: kpi, kpi: people_waiting, at: { x: 2, y: 1, w: 1, h: 1 } }
+`
+
+// The browser suite runs once, over the real services when they are configured (CI) and the embedded ones
+// otherwise: every other end-to-end suite already covers both, and a second Chromium pass would double
+// the slowest suite for no new behaviour of the wall.
+const target = STACK_TARGETS[STACK_TARGETS.length - 1]!
+
+describe.skipIf(!CHROMIUM_AVAILABLE)(`the operations wall in Chromium (${target.db} database + ${target.broker} broker)`, () => {
+  let t: StackTarget
+  /** A server with the built wall, on the stack's live feed, reading a copy of dashboards/ that tests edit. */
+  let server: RunningServer
+  let dashboardsDir: string
+  let browser: Browser
+  let air: StationSummary[]
+  /** The air station a test makes the worst of the province; left out of the seed so its hours are its own. */
+  let polluted: StationSummary
+  const pages: WallPage[] = []
+
+  async function api<T>(path: string): Promise<T> {
+    const res = await fetch(`${server.url}${path}`)
+    if (!res.ok) throw new Error(`GET ${path}: ${res.status}`)
+    return (await res.json()) as T
+  }
+
+  async function open(path: string, viewport = FULL_HD): Promise<WallPage> {
+    const wall = await openWall(browser, `${server.url}${path}`, viewport)
+    pages.push(wall)
+    return wall
+  }
+
+  /** Every station and camera reports, air stations over six hours so the map, ranking and trend have colour. */
+  async function seed(): Promise<void> {
+    const now = Date.now()
+    const stations = await api<StationSummary[]>('/api/stations')
+    const cameras = await api<CameraSummary[]>('/api/cameras')
+    const messages: [string, string][] = []
+    let i = 0
+    for (const s of stations) {
+      if (s.id === polluted.id) continue
+      if (s.kind === 'air') {
+        const pm25 = SEED_PM25[i++ % SEED_PM25.length]!
+        for (let h = 5; h >= 0; h--) messages.push([`env/${s.id}`, envPayload(now - h * HOUR, { pm25 })])
+      } else {
+        messages.push([`env/${s.id}`, envPayload(now, s.kind === 'water' ? { ph: 7.2, do: 6.1 } : { noise: 62 })])
+      }
+    }
+    cameras.forEach((c, k) => {
+      // three hours of 5-minute periods back to back, as the sparklines draw them (a gap breaks the line)
+      for (let step = 36; step >= 0; step--) {
+        const ts = now - step * 5 * 60_000
+        const wave = 1 + Math.sin((step / 3 + k) / 2)
+        messages.push([
+          `camera/${c.id}`,
+          c.kind === 'service_center'
+            ? cameraPayload(ts, 300, { person: Math.round(10 + 15 * wave) }, Math.round(5 + 12 * wave + (k % 7)))
+            : cameraPayload(ts, 300, { car: Math.round(50 + 40 * wave), motorbike: Math.round(120 + 80 * wave) }),
+        ])
+      }
+    })
+    await Promise.all(messages.map(([topic, payload]) => t.stack.pub.publishAsync(`${t.stack.topicRoot}/${topic}`, payload, { qos: 1 })))
+    const seededAir = air.length - 1
+    await waitFor(() => api<StationSummary[]>('/api/stations?kind=air'), (list) => list.filter((s) => s.aqi !== null).length === seededAir, 'an AQI at every seeded air station', 60_000, 250)
+    await waitFor(() => api<CameraSummary[]>('/api/cameras'), (list) => list.every((c) => c.status === 'online'), 'every camera online', 60_000, 250)
+  }
+
+  beforeAll(async () => {
+    t = await openStack(target)
+    dashboardsDir = await mkdtemp(join(tmpdir(), 'ioc-wall-dashboards-'))
+    await cp(join(ROOT, 'dashboards', 'operations.yaml'), join(dashboardsDir, 'operations.yaml'))
+    await writeFile(join(dashboardsDir, 'rotation.yaml'), ROTATION_YAML)
+    server = await startServer({
+      ...serverOptions(t.stack.config, t.db.pool, t.broker.url, CLIENT_DIR),
+      dashboardsDir,
+      mqttVersion: t.broker.version,
+      topicRoot: t.stack.topicRoot,
+      port: 0,
+      host: '127.0.0.1',
+    })
+    ;[browser] = await Promise.all([launchChromium(), server.liveReady])
+    air = await api<StationSummary[]>('/api/stations?kind=air')
+    polluted = air[0]!
+    await seed()
+    await mkdir(join(ROOT, 'test-results'), { recursive: true })
+  })
+
+  afterEach(async () => {
+    await Promise.all(pages.splice(0).map((p) => p.close()))
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+    await closeStack(t ?? {})
+    if (dashboardsDir) await rm(dashboardsDir, { recursive: true, force: true })
+  })
+
+  it('fills a 1920×1080 screen without scrollbars, goes live and draws the stations on the map in their VN_AQI colours', async () => {
+    const { page, errors } = await open('/')
+    await waitUntilLive(page)
+    // the map's WebGL canvas as the compositor shows it: boundaries, fills and antialiased circles
+    const [stats] = await waitForMapsDrawn(page)
+    const layout = await pageLayout(page)
+    expect(layout.scroll).toEqual(layout.viewport)
+    expect(stats!.width).toBeGreaterThan(500)
+    // the seed puts stations in every band; the map must show at least the bright ones
+    for (const band of ['good', 'moderate', 'poor', 'bad'] as const) expect(stats!.bandPixels[band], `pixels in the ${band} colour`).toBeGreaterThan(20)
+    expect(errors).toEqual([])
+  })
+
+  it('puts a station first in the ranking and on the worst-AQI tile when a reading published over MQTT makes it the worst', async () => {
+    const { page, errors } = await open('/?dashboard=operations&screen=environment')
+    await waitUntilLive(page)
+    const ranking = page.getByTestId('aqi-ranking')
+    await ranking.locator('li[data-station]').first().waitFor()
+    // not the worst before: the seed left it without readings
+    expect(await ranking.locator('li[data-station]').first().getAttribute('data-station')).not.toBe(polluted.id)
+
+    const now = Date.now()
+    const pm25 = 400
+    const topic = `${t.stack.topicRoot}/env/${polluted.id}`
+    await t.stack.pub.publishAsync(topic, envPayload(now - HOUR, { pm25 }), { qos: 1 })
+    await t.stack.pub.publishAsync(topic, envPayload(now, { pm25 }), { qos: 1 })
+    // this hour and the one before, newest first, as the server feeds NowCast
+    const expected = hourlyAqi({ pm25: [pm25, pm25] })!.aqi
+
+    const first = ranking.locator('li[data-station]').first()
+    await page.waitForFunction((id) => document.querySelector('[data-testid=aqi-ranking] li[data-station]')?.getAttribute('data-station') === id, polluted.id, { timeout: 20_000 })
+    expect(await first.locator('.value').textContent()).toBe(String(expected))
+    // the bar in its band's official colour
+    const [r, g, b] = aqiBand(expected).rgb
+    expect(await first.locator('.bar i').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(`rgb(${r}, ${g}, ${b})`)
+    const worst = page.getByTestId('worst-station')
+    await page.waitForFunction((name) => document.querySelector('[data-testid=worst-station]')?.getAttribute('title') === name, polluted.name, { timeout: 10_000 })
+    expect(await worst.getAttribute('title')).toBe(polluted.name)
+    expect(await page.getByTestId('kpi-worst_aqi').locator('.value').textContent()).toBe(String(expected))
+    expect(errors).toEqual([])
+  })
+
+  it('shows a widget that does not fit its grid by file and path without blanking the wall, and drops the banner once the file is fixed', async () => {
+    const file = join(dashboardsDir, 'operations.yaml')
+    const good = await readFile(file, 'utf8')
+    const { page, errors } = await open('/?dashboard=operations&screen=environment&lang=en')
+    await waitUntilLive(page)
+    await waitForMaps(page)
+    try {
+      // the fifth KPI tile of the first screen one column wider than the grid has room for
+      const broken = good.replace('at: { x: 13, y: 1, w: 3, h: 2 }', 'at: { x: 13, y: 1, w: 4, h: 2 }')
+      expect(broken).not.toBe(good)
+      const parsed = parseDashboardFile('operations.yaml', broken)
+      const expected = 'problems' in parsed ? parsed.problems.map((p) => p.message) : []
+      expect(expected).toEqual([expect.stringContaining('operations.yaml: screens[0].widgets[4].at.w: ')])
+      await writeFile(file, broken)
+
+      const banner = page.getByTestId('dashboard-problems')
+      await banner.waitFor({ timeout: 10_000 })
+      const text = (await banner.textContent()) ?? ''
+      expect(text).toContain(expected[0])
+      expect(text).toContain('showing the last valid version')
+      await expectWallStillShown(page)
+    } finally {
+      await writeFile(file, good)
+    }
+    await page.getByTestId('dashboard-problems').waitFor({ state: 'detached', timeout: 10_000 })
+    expect(errors).toEqual([])
+  })
+
+  it('shows a YAML syntax error by file, line and column without blanking the wall, and drops the banner once the file is fixed', async () => {
+    const file = join(dashboardsDir, 'operations.yaml')
+    const good = await readFile(file, 'utf8')
+    const { page, errors } = await open('/?dashboard=operations&screen=environment&lang=en')
+    await waitUntilLive(page)
+    await waitForMaps(page)
+    try {
+      // a flow mapping left open halfway through the file
+      const broken = good.replace('grid: { columns: 15, rows: 10 }', 'grid: { columns: 15, rows: 10')
+      expect(broken).not.toBe(good)
+      const parsed = parseDashboardFile('operations.yaml', broken)
+      const problem = 'problems' in parsed ? parsed.problems[0] : undefined
+      expect(problem?.path).toMatch(/^line \d+, column \d+$/)
+      await writeFile(file, broken)
+
+      const banner = page.getByTestId('dashboard-problems')
+      await banner.waitFor({ timeout: 10_000 })
+      const text = (await banner.textContent()) ?? ''
+      expect(text).toContain(`operations.yaml: ${problem!.path}: expected valid YAML`)
+      await expectWallStillShown(page)
+    } finally {
+      await writeFile(file, good)
+    }
+    await page.getByTestId('dashboard-problems').waitFor({ state: 'detached', timeout: 10_000 })
+    expect(errors).toEqual([])
+  })
+
+  const SCREENS = [
+    { id: 'environment', ready: '[data-testid=aqi-ranking] li[data-station]' },
+    { id: 'services-traffic', ready: '[data-testid=sparklines-service_center] li:not(.empty)' },
+  ]
+  const SIZES = [FULL_HD, UHD]
+  it.each(SCREENS.flatMap((screen) => SIZES.map((size) => ({ screen, size, name: `${screen.id} at ${size.width}×${size.height}` }))))(
+    'lays out the $name screen inside the viewport without scrollbars',
+    async ({ screen, size }) => {
+      const { page, errors } = await open(`/?dashboard=operations&screen=${screen.id}`, size)
+      await waitUntilLive(page)
+      await page.locator(screen.ready).first().waitFor()
+      await waitForMapsDrawn(page)
+      const layout = await pageLayout(page)
+      expect(layout.viewport).toEqual(size)
+      expect(layout.scroll).toEqual(size)
+      expect(layout.panels).toBeGreaterThan(5)
+      expect(layout.panelsOutside).toEqual([])
+      expect(layout.contentCut).toEqual([])
+      await page.screenshot({ path: join(ROOT, 'test-results', `wall-${screen.id}-${size.width}x${size.height}.png`) })
+      expect(errors).toEqual([])
+    },
+  )
+
+  it('speaks English with ?lang=en', async () => {
+    const { page, errors } = await open('/?dashboard=operations&screen=environment&lang=en')
+    await waitUntilLive(page)
+    expect((await page.getByTestId('connection').textContent())?.trim()).toContain('Live')
+    await expect.poll(() => page.locator('html').getAttribute('lang'), { timeout: 5_000 }).toBe('en')
+    expect(await page.locator('header').textContent()).toContain('Environment overview')
+    expect(await page.getByTestId('kpi-worst_aqi').textContent()).toContain('Worst VN_AQI now')
+    expect(errors).toEqual([])
+  })
+
+  it('rotates to the next screen by itself when the screen’s time is up', async () => {
+    const { page, errors } = await open('/?dashboard=rotation&lang=en')
+    await waitUntilLive(page)
+    const title = page.locator('[data-testid=screen-title]')
+    const shown = async () => (await title.textContent()) ?? ''
+    await expect.poll(shown, { timeout: 5_000 }).toMatch(/^Page (one|two)$/)
+    const first = await shown()
+    // screens last 5 s: no mouse, no keyboard, the wall moves on and comes back
+    await expect.poll(shown, { timeout: 8_000 }).toBe(first === 'Page one' ? 'Page two' : 'Page one')
+    await expect.poll(shown, { timeout: 8_000 }).toBe(first)
+    expect(await page.evaluate(() => (window as { __iocWall?: { screenChanges: number } }).__iocWall?.screenChanges)).toBeGreaterThanOrEqual(2)
+    expect(errors).toEqual([])
+  })
+
+  /** The wall behind a problem banner: the map keeps its layers and the KPI tiles their numbers. */
+  async function expectWallStillShown(page: WallPage['page']): Promise<void> {
+    expect(await page.getByTestId('map').getAttribute('data-ready')).toBe('true')
+    expect(await page.getByTestId('kpi-stations_reporting').locator('.value').textContent()).toMatch(/^\d+\/\d+$/)
+    expect(await page.getByTestId('kpi-worst_aqi').locator('.value').textContent()).toMatch(/^\d+$/)
+    expect(await page.locator('[data-testid=screen-title]').textContent()).toBe('Environment overview')
+  }
+})
+
+describe.skipIf(!CHROMIUM_AVAILABLE)('the wall when its server process dies (all-in-one, embedded services)', () => {
+  let dataDir: string
+  let browser: Browser
+  let ioc: Proc | null = null
+  let wall: WallPage | null = null
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'ioc-wall-restart-'))
+    browser = await launchChromium()
+  })
+
+  afterAll(async () => {
+    await wall?.close()
+    await browser?.close()
+    if (ioc) {
+      ioc.kill('SIGTERM')
+      await ioc.exited
+    }
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  async function freePort(): Promise<number> {
+    const s = createServer()
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
+    const { port } = s.address() as AddressInfo
+    await new Promise((resolve) => s.close(resolve))
+    return port
+  }
+
+  async function start(env: Record<string, string>): Promise<string> {
+    ioc = spawnEntry('bin/ioc.ts', env)
+    return (await ioc.waitForOutput(/IOC running at (http:\/\/\S+)/, 120_000))[1]!
+  }
+
+  const stats = (page: WallPage['page']) => page.evaluate(() => ({ ...(window as unknown as { __iocWall: { snapshots: number; deltas: number } }).__iocWall }))
+
+  it('says "reconnecting" when the server is killed and shows live data again after it restarts, without a reload', { timeout: 240_000 }, async () => {
+    // fixed ports: the page reconnects to the address it was loaded from
+    const env = { DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(await freePort()), MQTT_PORT: String(await freePort()), SIM_BACKFILL_HOURS: '0', SIM_RATE: '20' }
+    const url = await start(env)
+    wall = await openWall(browser, url)
+    const { page, errors } = wall
+    await waitUntilLive(page)
+    await page.evaluate(() => ((window as { __beforeKill?: boolean }).__beforeKill = true))
+    const before = await stats(page)
+
+    ioc!.kill('SIGKILL')
+    await ioc!.exited
+    const pill = page.getByTestId('connection')
+    await page.locator('[data-testid=connection][data-state=reconnecting]').waitFor({ timeout: 5_000 })
+    expect(await pill.isVisible()).toBe(true)
+    expect(await pill.textContent()).toContain('Mất kết nối')
+
+    await start(env)
+    // Socket.IO's backoff reaches up to 30 s (±50 %) between attempts by now
+    await waitUntilLive(page, 60_000)
+    expect(await page.evaluate(() => (window as { __beforeKill?: boolean }).__beforeKill)).toBe(true)
+    expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(1)
+    const reconnected = await stats(page)
+    expect(reconnected.snapshots).toBeGreaterThan(before.snapshots)
+    // and the simulator's readings flow to the page again
+    await page.waitForFunction((n) => (window as unknown as { __iocWall: { deltas: number } }).__iocWall.deltas > n, reconnected.deltas, { timeout: 20_000 })
+
+    // while the server was down, the browser reports each refused connection attempt as a console error;
+    // that is the outage this test makes, anything else is a fault of the wall
+    const refused = /net::ERR_CONNECTION_REFUSED|WebSocket connection to '.*' failed/
+    expect(errors.filter((e) => !refused.test(e))).toEqual([])
+  })
+})
