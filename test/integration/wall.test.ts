@@ -157,6 +157,8 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(`the operations wall in Chromium (${target.
     await ranking.locator('li[data-station]').first().waitFor()
     // not the worst before: the seed left it without readings
     expect(await ranking.locator('li[data-station]').first().getAttribute('data-station')).not.toBe(polluted.id)
+    // the ticker's first check only learns the current state; after it, a change raises an alert
+    await page.waitForFunction(() => ((window as { __iocWall?: { alertChecks: number } }).__iocWall?.alertChecks ?? 0) >= 1, undefined, { timeout: 10_000 })
 
     const now = Date.now()
     const pm25 = 400
@@ -176,6 +178,10 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(`the operations wall in Chromium (${target.
     await page.waitForFunction((name) => document.querySelector('[data-testid=worst-station]')?.getAttribute('title') === name, polluted.name, { timeout: 10_000 })
     expect(await worst.getAttribute('title')).toBe(polluted.name)
     expect(await page.getByTestId('kpi-worst_aqi').locator('.value').textContent()).toBe(String(expected))
+    // and the ticker reports the move into the Nguy hại band, with the place
+    const ticker = page.getByTestId('alert-ticker')
+    await ticker.locator('.alert.aqi', { hasText: polluted.name }).first().waitFor({ timeout: 10_000 })
+    expect(await ticker.locator('.alert.aqi', { hasText: polluted.name }).first().textContent()).toContain('Nguy hại')
     expect(errors).toEqual([])
   })
 
