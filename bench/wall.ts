@@ -513,7 +513,7 @@ async function main(): Promise<void> {
     const errors: string[] = []
     const warnings: string[] = []
     page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text())
+      if (m.type() === 'error') errors.push(`${m.text()}${m.location().url ? ` (${m.location().url.replace(url, '')})` : ''}`)
       else if (m.type() === 'warning') warnings.push(m.text())
     })
     page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`))
@@ -548,6 +548,17 @@ async function main(): Promise<void> {
       return { heap: m.JSHeapUsedSize!, nodes: m.Nodes!, listeners: m.JSEventListeners!, taskS: m.TaskDuration!, threadS: m.ThreadTime!, wall, gc: [before, wall.now] }
     }
     const metricsText = async () => (await fetch(`${url}/metrics`)).text()
+    /** The IOC's own verdict (/healthz): its problems, or none. */
+    const health = async () => {
+      try {
+        const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(10_000) })
+        return ((await res.json()) as { problems: string[] }).problems
+      } catch (err) {
+        return [`/healthz: ${(err as Error).message}`]
+      }
+    }
+    const unhealthyMinutes: string[] = []
+    const starvedMinutes: string[] = []
 
     // warm-up, then wait until INTO_SCREEN_MS into a screen
     await sleep(WARMUP_S * 1000)
@@ -613,9 +624,16 @@ async function main(): Promise<void> {
       const ingestRate = (metricSum(text, 'ioc_ingest_messages_total') - metricSum(prev.metrics, 'ioc_ingest_messages_total')) / dt
       const busy = ((cpu.busy - prev.cpu.busy) / (cpu.total - prev.cpu.total)) * 100
       const taskCell = `${over(tasks.live)} (max ${ms(maxOf(tasks.live))}) · ${over(tasks.screen)} (max ${ms(maxOf(tasks.screen))})`
+      const problems = await health()
       console.log(
         `  ${((performance.now() - startedAt) / 60_000).toFixed(1).padStart(4)}  ${mb(h.heap).padStart(9)} ${pct(((h.heap - start.heap) / start.heap) * 100).padStart(8)}  ${fmt(h.nodes).padStart(6)}  ${fmt(h.listeners).padStart(9)}  ${((h.wall.deltas - prev.heap.wall.deltas) / dt).toFixed(1).padStart(9)}  ${((h.wall.frames - prev.heap.wall.frames) / dt).toFixed(1).padStart(8)}  ${fmt(ingestRate).padStart(12)}   ${taskCell.padEnd(42)} ${busy.toFixed(0).padStart(4)} %`,
       )
+      const label = ((performance.now() - startedAt) / 60_000).toFixed(1)
+      if (problems.length) {
+        unhealthyMinutes.push(label)
+        console.log(`        IOC unhealthy: ${problems.join('; ').slice(0, 240)}`)
+      }
+      if (ingestRate < 0.9 * SIM_RATE) starvedMinutes.push(label)
       prev = { heap: h, metrics: text, cpu, tasksSeen: drained.longTasks.length }
     }
 
@@ -724,6 +742,10 @@ async function main(): Promise<void> {
       for (const l of iocProblems.slice(0, 5)) console.log(`  ${l.slice(0, 300)}`)
     }
 
+    const logFile = join(tmpdir(), `ioc-bench-wall-${process.pid}.log`)
+    writeFileSync(logFile, proc.output())
+    console.log(`IOC log saved: ${logFile}`)
+
     const liveMax = maxOf(measured.live)
     const liveOver = over(measured.live)
     console.log('\nsummary                                            measured     target')
@@ -731,6 +753,9 @@ async function main(): Promise<void> {
     console.log(`  tasks over ${LONG_TASK_MS} ms caused by live updates        ${String(liveOver).padStart(9)}    0           ${liveOver === 0 ? 'met' : 'NOT met'}`)
     console.log(`  longest task caused by live updates             ${ms(liveMax).padStart(9)}    ≤ ${LONG_TASK_MS} ms     ${liveMax <= LONG_TASK_MS ? 'met' : 'NOT met'}`)
     console.log(`  (no target) longest screen-change task          ${ms(maxOf(measured.screen)).padStart(9)}    ${over(measured.screen)} over ${LONG_TASK_MS} ms in ${end.wall.screenChanges - start.wall.screenChanges} changes`)
+    if (unhealthyMinutes.length || starvedMinutes.length) {
+      console.log(`\nWARNING: the asked load did not reach the wall for the whole run: ingest took in under 90 % of the simulator's nominal rate at minute ${starvedMinutes.join(', ') || '-'}; /healthz reported problems at minute ${unhealthyMinutes.join(', ') || '-'}. The figures above describe a wall that was partly idle.`)
+    }
     const busyPct = ((endCpu.busy - startCpu.busy) / cpuSpan) * 100
     if (busyPct >= 85) console.log(`\nnote: the machine was ${busyPct.toFixed(0)} % busy; simulator, ingest, database, server and Chromium (GL in software) share ${machineCores()} cores, so part of every long task's duration may be time its thread waited for a core (see the run-queue line above)`)
   } finally {
