@@ -16,10 +16,15 @@
 //    level), ingest messages/s (/metrics), Socket.IO deltas/s and applied frames/s (`window.__iocWall`);
 //  - CPU per process and the run-queue wait of the renderer's main thread: on a small machine the simulator,
 //    ingest, database, server and Chromium share the cores, and a long task may be a task that waited for one.
+//  - the IOC's /healthz every minute, its warnings, and its whole log saved beside the run's other files in
+//    the temp directory.
 //
 // BENCH_PROFILE=1 also records a CPU profile of the page over the measured minutes (which costs the page some
 // time: leave it off for the figures) and says which functions, mapped to client/src through the bundle's
 // source map, ran inside the long tasks; the profile is kept for DevTools.
+//
+// BENCH_HEAP_SNAPSHOTS=1 takes a heap snapshot after the start and the end readings (kept for DevTools'
+// comparison view) and prints what grew between them, by constructor.
 //
 // The bench's forced GCs run on the page's main thread; the long tasks they cause are left out and counted
 // apart. The page-side recorders are drained every minute so their entries do not weigh on the heap figures.
@@ -62,6 +67,7 @@ const WARMUP_S = numberSetting('BENCH_WARMUP_SECONDS', 60, 0, 3600)
 const SIM_RATE = numberSetting('BENCH_SIM_RATE', 2000, 1, 100_000)
 const BACKFILL_HOURS = numberSetting('BENCH_BACKFILL_HOURS', 2, 0, 24 * 6)
 const PROFILE = env.BENCH_PROFILE === '1'
+const SNAPSHOTS = env.BENCH_HEAP_SNAPSHOTS === '1'
 const viewportRaw = env.BENCH_VIEWPORT?.trim() || '1920x1080'
 const viewportMatch = /^(\d{3,5})x(\d{3,5})$/.exec(viewportRaw)
 if (!viewportMatch) problems.push(`BENCH_VIEWPORT: expected WIDTHxHEIGHT like 1920x1080 or 3840x2160, got '${viewportRaw}'`)
@@ -380,6 +386,34 @@ function describeOrigin(o: Origin | null, fallback: string): string {
   return o ? `${o.source}:${o.line}${o.name ? ` (${o.name})` : ''}` : fallback
 }
 
+/** Self size and count per constructor (objects, closures, arrays by their kind; strings and numbers as one each). */
+function heapCensus(snapshot: { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[]; strings: string[] }): Map<string, { size: number; count: number }> {
+  const fields = snapshot.snapshot.meta.node_fields
+  const types = snapshot.snapshot.meta.node_types[0]
+  const [typeAt, nameAt, sizeAt] = [fields.indexOf('type'), fields.indexOf('name'), fields.indexOf('self_size')]
+  const census = new Map<string, { size: number; count: number }>()
+  for (let i = 0; i < snapshot.nodes.length; i += fields.length) {
+    const type = types[snapshot.nodes[i + typeAt]!]!
+    const key = ['object', 'closure', 'native', 'array', 'hidden', 'code'].includes(type) ? `${snapshot.strings[snapshot.nodes[i + nameAt]!]} (${type})` : `(${type})`
+    const c = census.get(key) ?? { size: 0, count: 0 }
+    c.size += snapshot.nodes[i + sizeAt]!
+    c.count++
+    census.set(key, c)
+  }
+  return census
+}
+
+async function takeHeapSnapshot(cdp: CDPSession, file: string): Promise<Map<string, { size: number; count: number }>> {
+  const chunks: string[] = []
+  const onChunk = (e: { chunk: string }) => chunks.push(e.chunk)
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk)
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false })
+  cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk)
+  const text = chunks.join('')
+  writeFileSync(file, text)
+  return heapCensus(JSON.parse(text))
+}
+
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }[]
   startTime: number
@@ -492,7 +526,7 @@ async function main(): Promise<void> {
     const url = (await interruptible(proc.waitForOutput(/IOC running at (http:\/\/\S+)/, 180_000)))[1]!
     const upAfter = since()
     const backfillDone =
-      BACKFILL_HOURS > 0 && !benchDb
+      BACKFILL_HOURS > 0
         ? proc.waitForOutput(/\[simulator\] history published: (\d+) messages/, 30 * 60_000).then((m) => ({ at: since(), messages: Number(m[1]) }))
         : Promise.resolve(null)
     backfillDone.catch(() => {})
@@ -582,7 +616,15 @@ async function main(): Promise<void> {
       gcWindows.push(h.gc)
       return h
     }
+    /** A heap snapshot stops the page for seconds: its long task is the bench's, like the forced GCs. */
+    const snapshot = async (name: string) => {
+      const before = (await page.evaluate('performance.now()')) as number
+      const census = await takeHeapSnapshot(cdp, join(tmpdir(), `ioc-bench-wall-${process.pid}-${name}.heapsnapshot`))
+      gcWindows.push([before, (await page.evaluate('performance.now()')) as number])
+      return census
+    }
     const start = await take()
+    const startCensus = SNAPSHOTS ? await snapshot('start') : null
     const startMetrics = await metricsText()
     const startCpu = machineCpu()
     const startOwnCpu = process.cpuUsage()
@@ -639,6 +681,7 @@ async function main(): Promise<void> {
 
     // --- the figures ------------------------------------------------------------------------------------------
     const end = heaps.at(-1)!
+    const endCensus = SNAPSHOTS ? await snapshot('end') : null
     const profile = PROFILE ? ((await cdp.send('Profiler.stop')).profile as CpuProfile) : null
     // the profile counts in the browser's monotonic clock (µs), the page in ms since its time origin
     const originTicksUs = PROFILE ? await pageOriginTicksUs(page, cdp) : 0
@@ -664,6 +707,20 @@ async function main(): Promise<void> {
     for (const [screen, values] of byScreen) console.log(`  heap after GC on ${screen}, minute by minute: ${values.map((h) => (h / 1048576).toFixed(1)).join(' · ')} MB`)
 
     // its counter lines come once a minute: the one just before the window too, so a 2-minute run has three
+    if (startCensus && endCensus) {
+      const keys = new Set([...startCensus.keys(), ...endCensus.keys()])
+      const growth = [...keys].map((k) => {
+        const a = startCensus.get(k) ?? { size: 0, count: 0 }
+        const b = endCensus.get(k) ?? { size: 0, count: 0 }
+        return { k, size: b.size - a.size, count: b.count - a.count, end: b.size }
+      })
+      const total = (c: Map<string, { size: number }>, withCode = true) => [...c].reduce((s, [k, v]) => s + (withCode || !k.endsWith('(code)') ? v.size : 0), 0)
+      const [a, b] = [total(startCensus, false), total(endCensus, false)]
+      console.log(`  heap snapshots: ${mb(total(startCensus))} → ${mb(total(endCensus))}; without V8's compiled code and its metadata ${mb(a)} → ${mb(b)} (${pct(((b - a) / a) * 100)})`)
+      console.log(`    saved as ${join(tmpdir(), `ioc-bench-wall-${process.pid}-{start,end}.heapsnapshot`)}; what grew most, by self size:`)
+      for (const g of growth.sort((a, b) => b.size - a.size).slice(0, 10)) console.log(`    ${`${g.size >= 0 ? '+' : ''}${(g.size / 1024).toFixed(0)} KB`.padStart(9)}  ${`${g.count >= 0 ? '+' : ''}${fmt(g.count)}`.padStart(8)} objects  ${g.k.slice(0, 90)}`)
+    }
+
     const simRuns = simulatorStats(proc.output()).filter((s) => s.at >= startedAtEpoch - 60_000)
     const sim = simRuns.length >= 2 ? { first: simRuns[0]!, last: simRuns.at(-1)! } : null
     const ingestIn = (metricSum(endMetrics, 'ioc_ingest_messages_total') - metricSum(startMetrics, 'ioc_ingest_messages_total')) / seconds
@@ -688,6 +745,19 @@ async function main(): Promise<void> {
       const sorted = measured.live.map((t) => t.duration).sort((a, b) => a - b)
       console.log(`  live-update tasks: median ${ms(sorted[Math.floor(sorted.length / 2)]!)}, 90th percentile ${ms(sorted[Math.floor(sorted.length * 0.9)]!)}, ${sorted.filter((d) => d > 100).length} over 100 ms`)
       attribute(measured.live, drained.frames, maps)
+      const sinceChange = (t: LongTask) => {
+        const before = drained.screenChanges.filter((c) => c <= t.start)
+        return before.length ? (t.start - before.at(-1)!) / 1000 : NaN
+      }
+      console.log(`  the longest, with the time since the screen change before them and the script that ran longest in them:`)
+      for (const t of [...measured.live].sort((a, b) => b.duration - a.duration).slice(0, 8)) {
+        const frame = drained.frames.find((f) => t.start < f.start + f.duration && t.start + t.duration > f.start)
+        const script = frame?.scripts.reduce<LoafScript | null>((m, x) => (!m || x.duration > m.duration ? x : m), null)
+        const where = script ? `${script.invoker} → ${describeOrigin(maps.get(script.url.replace(/^https?:\/\/[^/]+/, ''))?.atOffset(script.pos) ?? null, script.fn || '?')} (${ms(script.duration)})` : 'no script attribution'
+        console.log(`    ${ms(t.duration).padStart(8)}  ${sinceChange(t).toFixed(1).padStart(5)} s after a screen change  ${where}`)
+      }
+      const wide = measured.live.filter((t) => !(sinceChange(t) <= 10))
+      console.log(`  with a 10 s screen-change window instead of ${SCREEN_CHANGE_WINDOW_MS / 1000} s, live updates would have ${over(wide)} over ${LONG_TASK_MS} ms, longest ${ms(maxOf(wide))}`)
     }
     if (drained.unsupported.length) console.log(`  (this Chromium does not report: ${drained.unsupported.join(', ')})`)
     if (profile) {
@@ -753,9 +823,8 @@ async function main(): Promise<void> {
     console.log(`  tasks over ${LONG_TASK_MS} ms caused by live updates        ${String(liveOver).padStart(9)}    0           ${liveOver === 0 ? 'met' : 'NOT met'}`)
     console.log(`  longest task caused by live updates             ${ms(liveMax).padStart(9)}    ≤ ${LONG_TASK_MS} ms     ${liveMax <= LONG_TASK_MS ? 'met' : 'NOT met'}`)
     console.log(`  (no target) longest screen-change task          ${ms(maxOf(measured.screen)).padStart(9)}    ${over(measured.screen)} over ${LONG_TASK_MS} ms in ${end.wall.screenChanges - start.wall.screenChanges} changes`)
-    if (unhealthyMinutes.length || starvedMinutes.length) {
-      console.log(`\nWARNING: the asked load did not reach the wall for the whole run: ingest took in under 90 % of the simulator's nominal rate at minute ${starvedMinutes.join(', ') || '-'}; /healthz reported problems at minute ${unhealthyMinutes.join(', ') || '-'}. The figures above describe a wall that was partly idle.`)
-    }
+    if (starvedMinutes.length) console.log(`\nWARNING: the asked load did not reach the wall for the whole run: ingest took in under 90 % of ${fmt(SIM_RATE)} messages/s in the minute to ${starvedMinutes.join(', ')}; the figures describe a wall that was partly idle then`)
+    if (unhealthyMinutes.length) console.log(`\nnote: the IOC's /healthz reported problems at minute ${unhealthyMinutes.join(', ')} (lines under the table)`)
     const busyPct = ((endCpu.busy - startCpu.busy) / cpuSpan) * 100
     if (busyPct >= 85) console.log(`\nnote: the machine was ${busyPct.toFixed(0)} % busy; simulator, ingest, database, server and Chromium (GL in software) share ${machineCores()} cores, so part of every long task's duration may be time its thread waited for a core (see the run-queue line above)`)
   } finally {
@@ -771,7 +840,7 @@ async function main(): Promise<void> {
       else console.log(`kept database ${benchDb.name}`)
       await benchDb.admin.end()
     }
-    await rm(dataDir, { recursive: true, force: true })
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 500 }).catch((err: Error) => console.error(`could not remove ${dataDir}: ${err.message}`))
   }
 }
 
@@ -795,12 +864,41 @@ function machineCores(): number {
 /** SIGINT once (a Ctrl-C in the terminal may already have sent it: a second one would skip its shutdown), then wait. */
 async function stopIoc(ioc: Proc): Promise<void> {
   if (ioc.child.exitCode !== null || ioc.child.signalCode !== null) return
+  // its embedded database and simulator close after it; the data directory can go only once they have
+  const children = descendants(ioc.child.pid!)
   await new Promise((r) => setTimeout(r, 300))
   if (!/\[ioc\] stopping \(/.test(ioc.output())) ioc.kill('SIGINT')
   const killer = setTimeout(() => ioc.kill('SIGKILL'), 60_000)
   const exit = await ioc.exited
   clearTimeout(killer)
   if (exit.code !== 0) console.error(`the IOC stopped with ${JSON.stringify(exit)}:\n${ioc.output().slice(-2000)}`)
+  for (const deadline = Date.now() + 30_000; children.some(alive) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 200))
+  for (const pid of children.filter(alive)) {
+    console.error(`process ${pid} (started by the IOC) still running 30 s after it: killing it`)
+    process.kill(pid, 'SIGKILL')
+  }
+}
+
+function descendants(pid: number): number[] {
+  const tree = processTree()
+  const out: number[] = []
+  const walk = (p: number) => {
+    for (const c of tree.filter((q) => q.ppid === p)) {
+      out.push(c.pid)
+      walk(c.pid)
+    }
+  }
+  walk(pid)
+  return out
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /**

@@ -189,15 +189,16 @@ export class LiveData {
     }
   }
 
+  /**
+   * Panels refresh in a task of their own (a timer), never inside the animation frame that updates the map:
+   * two moderate tasks instead of one long one.
+   */
   #bumpPanels(now: boolean): void {
-    const wait = now ? 0 : PANEL_INTERVAL_MS - (performance.now() - this.#lastPanel)
-    if (wait <= 0) {
-      if (this.#panelTimer) clearTimeout(this.#panelTimer)
+    if (now && this.#panelTimer) {
+      clearTimeout(this.#panelTimer)
       this.#panelTimer = null
-      this.#lastPanel = performance.now()
-      this.panelVersion++
-      return
     }
+    const wait = now ? 0 : Math.max(0, PANEL_INTERVAL_MS - (performance.now() - this.#lastPanel))
     this.#panelTimer ??= setTimeout(() => {
       this.#panelTimer = null
       this.#lastPanel = performance.now()
