@@ -185,59 +185,56 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(`the operations wall in Chromium (${target.
     expect(errors).toEqual([])
   })
 
-  it('shows a widget that does not fit its grid by file and path without blanking the wall, and drops the banner once the file is fixed', async () => {
+  /**
+   * Opens the wall, writes `edit(good)` over operations.yaml, waits for the problem banner and hands its text
+   * to `check`, then restores the file and waits for the banner to go.
+   */
+  async function withBrokenDashboard(edit: (good: string) => string, check: (banner: string, broken: string) => void): Promise<void> {
     const file = join(dashboardsDir, 'operations.yaml')
     const good = await readFile(file, 'utf8')
     const { page, errors } = await open('/?dashboard=operations&screen=environment&lang=en')
     await waitUntilLive(page)
     await waitForMaps(page)
     try {
-      // the fifth KPI tile of the first screen one column wider than the grid has room for
-      const broken = good.replace('at: { x: 13, y: 1, w: 3, h: 2 }', 'at: { x: 13, y: 1, w: 4, h: 2 }')
+      const broken = edit(good)
       expect(broken).not.toBe(good)
-      const parsed = parseDashboardFile('operations.yaml', broken)
-      const expected = 'problems' in parsed ? parsed.problems.map((p) => p.message) : []
-      expect(expected).toEqual([expect.stringContaining('operations.yaml: screens[0].widgets[4].at.w: ')])
       await writeFile(file, broken)
-
       const banner = page.getByTestId('dashboard-problems')
       await banner.waitFor({ timeout: 10_000 })
-      const text = (await banner.textContent()) ?? ''
-      expect(text).toContain(expected[0])
-      expect(text).toContain('showing the last valid version')
+      check((await banner.textContent()) ?? '', broken)
       await expectWallStillShown(page)
     } finally {
       await writeFile(file, good)
     }
     await page.getByTestId('dashboard-problems').waitFor({ state: 'detached', timeout: 10_000 })
     expect(errors).toEqual([])
+  }
+
+  it('shows a widget that does not fit its grid by file and path without blanking the wall, and drops the banner once the file is fixed', async () => {
+    await withBrokenDashboard(
+      // the fifth KPI tile of the first screen one column wider than the grid has room for
+      (good) => good.replace('at: { x: 13, y: 1, w: 3, h: 2 }', 'at: { x: 13, y: 1, w: 4, h: 2 }'),
+      (text, broken) => {
+        const parsed = parseDashboardFile('operations.yaml', broken)
+        const expected = 'problems' in parsed ? parsed.problems.map((p) => p.message) : []
+        expect(expected).toEqual([expect.stringContaining('operations.yaml: screens[0].widgets[4].at.w: ')])
+        expect(text).toContain(expected[0])
+        expect(text).toContain('showing the last valid version')
+      },
+    )
   })
 
   it('shows a YAML syntax error by file, line and column without blanking the wall, and drops the banner once the file is fixed', async () => {
-    const file = join(dashboardsDir, 'operations.yaml')
-    const good = await readFile(file, 'utf8')
-    const { page, errors } = await open('/?dashboard=operations&screen=environment&lang=en')
-    await waitUntilLive(page)
-    await waitForMaps(page)
-    try {
+    await withBrokenDashboard(
       // a flow mapping left open halfway through the file
-      const broken = good.replace('grid: { columns: 15, rows: 10 }', 'grid: { columns: 15, rows: 10')
-      expect(broken).not.toBe(good)
-      const parsed = parseDashboardFile('operations.yaml', broken)
-      const problem = 'problems' in parsed ? parsed.problems[0] : undefined
-      expect(problem?.path).toMatch(/^line \d+, column \d+$/)
-      await writeFile(file, broken)
-
-      const banner = page.getByTestId('dashboard-problems')
-      await banner.waitFor({ timeout: 10_000 })
-      const text = (await banner.textContent()) ?? ''
-      expect(text).toContain(`operations.yaml: ${problem!.path}: expected valid YAML`)
-      await expectWallStillShown(page)
-    } finally {
-      await writeFile(file, good)
-    }
-    await page.getByTestId('dashboard-problems').waitFor({ state: 'detached', timeout: 10_000 })
-    expect(errors).toEqual([])
+      (good) => good.replace('grid: { columns: 15, rows: 10 }', 'grid: { columns: 15, rows: 10'),
+      (text, broken) => {
+        const parsed = parseDashboardFile('operations.yaml', broken)
+        const problem = 'problems' in parsed ? parsed.problems[0] : undefined
+        expect(problem?.path).toMatch(/^line \d+, column \d+$/)
+        expect(text).toContain(`operations.yaml: ${problem!.path}: expected valid YAML`)
+      },
+    )
   })
 
   const SCREENS = [

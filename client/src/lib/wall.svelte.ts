@@ -10,8 +10,6 @@ export class WallView {
   definition = $state<WallDefinition | null>(null)
   /** Index of the screen shown when rotating. */
   index = $state(0)
-  /** When the current screen appeared (performance.now()), for the rotation progress. */
-  shownSince = $state(0)
   loadError = $state<string | null>(null)
 
   dashboardPick = $derived(this.definition ? pickDashboard(this.definition, this.params.dashboard) : { dashboard: null, missing: null })
@@ -63,7 +61,6 @@ export class WallView {
     const d = this.dashboard
     if (!d || this.pinned || d.screens.length < 2) return
     if (this.index >= d.screens.length) this.index = 0
-    this.shownSince = performance.now()
     this.#timer = setTimeout(() => {
       wallStats.screenChanges++
       wallStats.lastScreenChangeAt = performance.now()
