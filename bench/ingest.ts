@@ -19,7 +19,8 @@ import pg from 'pg'
 import { io as connectSocket } from 'socket.io-client'
 import { envPayload, type LiveEnvBatch, type Metric, type StationsDelta } from '../contract/index.ts'
 import { loadConfig } from '../core/config.ts'
-import { createPool } from '../db/pool.ts'
+import type { Database } from '../db/database.ts'
+import { openPostgres } from '../db/postgres.ts'
 import { prepareDatabase } from '../db/setup.ts'
 import { INSERT_READINGS_SQL, readingColumns } from '../ingest/writer.ts'
 import { spawnEntry, type Proc } from '../test/helpers/processes.ts'
@@ -61,7 +62,7 @@ function rssMb(proc: Proc): number {
 }
 
 /** A checkpoint before a measurement, so one phase's dirty pages are not flushed during the next (needs superuser; skipped otherwise). */
-async function settle(pool: pg.Pool): Promise<void> {
+async function settle(pool: Database): Promise<void> {
   await pool.query('CHECKPOINT').catch(() => {})
 }
 
@@ -73,11 +74,11 @@ async function main(): Promise<void> {
   const url = new URL(DATABASE_URL!)
   url.pathname = `/${dbName}`
   const benchDb = url.toString()
-  const pool = createPool(benchDb, { max: Math.max(2, WORKERS), applicationName: 'ioc-bench' })
+  const pool = openPostgres(benchDb, { max: Math.max(2, WORKERS), applicationName: 'ioc-bench' })
   const topicRoot = `bench-${process.pid}/ioc/v1`
   const procs: Proc[] = []
   try {
-    const prepared = await prepareDatabase(pool, loadConfig({ MQTT_URL, DATABASE_URL: benchDb }), false)
+    const prepared = await prepareDatabase(pool, loadConfig({ MQTT_URL, DATABASE_URL: benchDb }))
     const stations = (await pool.query<{ id: string }>(`SELECT id FROM stations WHERE kind = 'air' ORDER BY id`)).rows.map((r) => r.id)
     console.log(`backend: ${prepared.backend} · ${stations.length} air stations · batch ${BATCH_ROWS} rows · ${ROWS_PER_READING} rows per reading\n`)
 
@@ -91,18 +92,27 @@ async function main(): Promise<void> {
       await settle(pool)
       const batches: (typeof readings)[] = []
       for (let i = 0; i < readings.length; i += perBatch) batches.push(readings.slice(i, i + perBatch))
-      const writers = await Promise.all(Array.from({ length: WORKERS }, () => pool.connect()))
-      const t = performance.now()
+      // one connection per worker, each taken before the clock starts
+      let t = 0
+      let ready = 0
+      let go!: () => void
+      const start = new Promise<void>((resolve) => (go = resolve))
       await Promise.all(
-        writers.map(async (c) => {
-          for (let b = batches.shift(); b; b = batches.shift()) {
-            const cols = readingColumns(b)
-            await c.query(INSERT_READINGS_SQL, [cols.stationIds, cols.metrics, cols.ts, cols.values])
-          }
-        }),
+        Array.from({ length: WORKERS }, () =>
+          pool.session(async (c) => {
+            if (++ready === WORKERS) {
+              t = performance.now()
+              go()
+            }
+            await start
+            for (let b = batches.shift(); b; b = batches.shift()) {
+              const cols = readingColumns(b)
+              await c.query(INSERT_READINGS_SQL, [cols.stationIds, cols.metrics, cols.ts, cols.values])
+            }
+          }),
+        ),
       )
       const rate = (READINGS * ROWS_PER_READING) / ((performance.now() - t) / 1000)
-      for (const c of writers) c.release()
       await pool.query('TRUNCATE station_readings, station_latest')
       return rate
     }

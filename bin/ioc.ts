@@ -4,19 +4,25 @@
 import { fork } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startEmbeddedBroker } from '../broker/embedded.ts'
+import { topicMap } from '../contract/index.ts'
+import { createEmbeddedBroker } from '../broker/embedded.ts'
 import { tsChildExecArgv } from '../core/child.ts'
 import { loadConfigOrExit } from '../core/config.ts'
 import { createLifecycle } from '../core/lifecycle.ts'
 import { configureLogging, createLogger, redactUrl } from '../core/log.ts'
+import type { Database } from '../db/database.ts'
 import { startEmbeddedDatabase } from '../db/embedded/index.ts'
 import { startMaintenance } from '../db/maintenance.ts'
-import { createPool } from '../db/pool.ts'
+import { openPostgres } from '../db/postgres.ts'
 import { loadReference } from '../db/reference.ts'
 import { prepareDatabase } from '../db/setup.ts'
+import { embeddedBrokerSource } from '../ingest/embedded-source.ts'
+import { mqttSource } from '../ingest/mqtt-source.ts'
 import { ingestOptions, startIngest } from '../ingest/service.ts'
+import type { MessageSource } from '../ingest/source.ts'
 import { CLIENT_DIR, serverOptions, startServer } from '../server/service.ts'
 import type { SimulatorStart } from '../simulator/main.ts'
+import { backfillPlan } from '../simulator/coverage.ts'
 
 const config = loadConfigOrExit()
 configureLogging(config.log)
@@ -25,56 +31,64 @@ const life = createLifecycle('ioc')
 const root = fileURLToPath(new URL('..', import.meta.url))
 
 async function main(): Promise<void> {
-  let databaseUrl = config.databaseUrl
-  const embeddedDb = databaseUrl === null
-  if (databaseUrl === null) {
-    const db = await startEmbeddedDatabase(join(config.dataDir, 'timescaledb'))
-    life.onStop('embedded database', () => db.stop())
-    void db.exited.then((code) => life.shutdown(1, `the embedded database exited (code ${code})`))
-    databaseUrl = db.url
+  let db: Database
+  if (config.databaseUrl === null) {
+    const embedded = await startEmbeddedDatabase(join(config.dataDir, 'timescaledb'))
+    life.onStop('embedded database', () => embedded.stop(), { timeoutMs: 4000 })
+    void embedded.exited.then((code) => life.shutdown(1, `the embedded database exited (code ${code})`))
+    db = embedded
+  } else {
+    db = openPostgres(config.databaseUrl, { max: 8, applicationName: 'ioc' })
+    life.onStop('database connections', () => db.end())
   }
-  let mqttUrl = config.mqttUrl
-  if (mqttUrl === null) {
-    const broker = await startEmbeddedBroker(config.mqttPort)
-    life.onStop('embedded broker', () => broker.close())
-    mqttUrl = broker.url
-  }
+  const prepared = await prepareDatabase(db, config)
 
-  const pool = createPool(databaseUrl, { singleConnection: embeddedDb, max: 8, applicationName: 'ioc' })
-  life.onStop('database connections', () => pool.end())
-  const prepared = await prepareDatabase(pool, config, embeddedDb)
-
-  const ingest = await startIngest(ingestOptions(config, pool, mqttUrl))
-  life.onStop('ingest', () => ingest.stop())
+  // The embedded broker hands device messages to ingest itself and acknowledges them only once committed;
+  // it listens only after ingest is attached, so nothing is acknowledged before it can be stored.
+  const topics = topicMap(config.topicRoot)
+  const broker = config.mqttUrl === null ? await createEmbeddedBroker() : null
+  if (broker) life.onStop('embedded broker', () => broker.close(), { timeoutMs: 1000 })
+  const source: MessageSource = broker
+    ? embeddedBrokerSource(broker, topics.isDeviceTopic)
+    : mqttSource({
+        url: config.mqttUrl!,
+        version: config.mqttVersion,
+        clientId: config.ingest.clientId,
+        filters: topics.deviceFilters,
+        shared: config.ingest.shared,
+        receiveMaximum: config.ingest.receiveMaximum,
+      })
+  const ingest = await startIngest(ingestOptions(config, db, source))
+  life.onStop('ingest', () => ingest.stop(), { timeoutMs: 5000 })
   await ingest.ready
+  const mqttUrl = broker ? (await broker.listen(config.mqttPort)).url : config.mqttUrl!
 
-  const maintenance = startMaintenance(pool, prepared.mode, config.storage, config.ingest.maxAgeMs, { singleConnection: embeddedDb })
-  life.onStop('maintenance', () => maintenance.stop())
+  const maintenance = startMaintenance(db, prepared.mode, config.storage, config.ingest.maxAgeMs)
+  life.onStop('maintenance', () => maintenance.stop(), { timeoutMs: 1000 })
 
-  const server = await startServer({ ...serverOptions(config, pool, mqttUrl, CLIENT_DIR), extraHealth: () => ingest.health() })
+  const server = await startServer(serverOptions(config, db, mqttUrl, CLIENT_DIR))
   life.onStop('server', () => server.stop())
 
   if (config.simulate) {
-    const ref = await loadReference(pool)
+    const ref = await loadReference(db)
+    const backfill = await backfillPlan(db, config.sim.backfillHours, config.ingest.maxAgeMs, Date.now())
     const child = fork(join(root, 'simulator', 'main.ts'), [], { execArgv: tsChildExecArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-    const start: SimulatorStart = {
-      type: 'reference',
-      mqttUrl,
-      stations: ref.stations,
-      cameras: ref.cameras,
-      backfillHours: prepared.empty ? config.sim.backfillHours : 0,
-    }
+    const start: SimulatorStart = { type: 'reference', mqttUrl, stations: ref.stations, cameras: ref.cameras, backfill }
     child.send(start)
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-    life.onStop('simulator', async () => {
-      if (child.exitCode === null) child.send({ type: 'stop' })
-      await exited
-    })
+    life.onStop(
+      'simulator',
+      async () => {
+        if (child.exitCode === null) child.send({ type: 'stop' })
+        await exited
+      },
+      { timeoutMs: 1000 },
+    )
   }
 
   const parts = [
-    embeddedDb ? `embedded TimescaleDB in ${join(config.dataDir, 'timescaledb')}` : `database ${redactUrl(databaseUrl)} (${prepared.backend})`,
-    config.mqttUrl ? `broker ${redactUrl(mqttUrl)}` : `embedded MQTT broker on port ${new URL(mqttUrl).port}`,
+    config.databaseUrl === null ? `embedded TimescaleDB in ${join(config.dataDir, 'timescaledb')}` : `database ${redactUrl(config.databaseUrl)} (${prepared.backend})`,
+    broker ? `embedded MQTT broker on port ${new URL(mqttUrl).port}` : `broker ${redactUrl(mqttUrl)}`,
     config.simulate ? `simulator at ${config.sim.rate} readings/s` : 'no simulator',
   ]
   log.info(`ready: ${parts.join(' · ')}`)

@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path'
 import { startEmbeddedDatabase } from '../db/embedded/index.ts'
 import { migrate } from '../db/migrate.ts'
 import { redactUrl } from '../core/log.ts'
-import { createPool } from '../db/pool.ts'
+import type { Database } from '../db/database.ts'
+import { openPostgres } from '../db/postgres.ts'
 import { loadReference, upsertCameras, upsertStations, upsertUnits } from '../db/reference.ts'
 import { parseCamerasCsv, parseStationsCsv, parseUnitsGeoJson, type RowError } from '../db/loaders/index.ts'
 
@@ -25,39 +26,37 @@ async function main(): Promise<number> {
     return 1
   }
   const text = await readFile(file, 'utf8')
-  // without DATABASE_URL: the embedded database of `npm start` in DATA_DIR (stop the IOC first: it holds the
-  // database's one connection, and a second process must not open the same files)
-  const embedded = process.env.DATABASE_URL ? null : await openEmbedded()
-  const url = process.env.DATABASE_URL || embedded!.url
-  const pool = createPool(url, { max: 1, singleConnection: embedded !== null, applicationName: 'ioc-load' })
+  // without DATABASE_URL: the embedded database of `npm start` in DATA_DIR (stop the IOC first: a second
+  // process must not open the same files)
+  const url = process.env.DATABASE_URL
+  const db: Database = url ? openPostgres(url, { max: 1, applicationName: 'ioc-load' }) : await openEmbedded()
   try {
-    await migrate(pool) // a fresh database works too
-    const known = await loadReference(pool)
+    await migrate(db) // a fresh database works too
+    const known = await loadReference(db)
     let errors: RowError[]
     let loaded: number
     if (target === 'units') {
       const r = parseUnitsGeoJson(text, known.units)
       errors = r.errors
       loaded = r.units.length
-      await upsertUnits(pool, r.units)
+      await upsertUnits(db, r.units)
     } else if (target === 'stations') {
       const r = parseStationsCsv(text, known.units)
       errors = r.errors
       loaded = r.stations.length
-      await upsertStations(pool, r.stations)
+      await upsertStations(db, r.stations)
     } else {
       const r = parseCamerasCsv(text, known.units)
       errors = r.errors
       loaded = r.cameras.length
-      await upsertCameras(pool, r.cameras)
+      await upsertCameras(db, r.cameras)
     }
     for (const e of errors) console.error(`${file}: ${e.row === 0 ? 'file' : `row ${e.row}`}${e.field ? `, field ${e.field}` : ''}: ${e.message}`)
     const rejected = new Set(errors.map((e) => e.row)).size
-    console.log(`loaded ${loaded} ${target} into ${embedded ? 'the embedded database' : redactUrl(url)}${rejected ? `; ${rejected} row(s) rejected` : ''}`)
+    console.log(`loaded ${loaded} ${target} into ${url ? redactUrl(url) : 'the embedded database'}${rejected ? `; ${rejected} row(s) rejected` : ''}`)
     return errors.length ? 2 : 0
   } finally {
-    await pool.end()
-    await embedded?.stop()
+    await db.end()
   }
 }
 

@@ -3,7 +3,7 @@
 // on start; this is for deploy pipelines that migrate first.
 import { loadConfigOrExit } from '../core/config.ts'
 import { configureLogging, createLogger, redactUrl } from '../core/log.ts'
-import { createPool } from '../db/pool.ts'
+import { openPostgres } from '../db/postgres.ts'
 import { prepareDatabase } from '../db/setup.ts'
 
 const config = loadConfigOrExit()
@@ -14,13 +14,13 @@ if (!config.databaseUrl) {
   process.stderr.write('db:migrate needs DATABASE_URL (the embedded database is migrated by npm start itself)\n')
   process.exit(2)
 }
-const pool = createPool(config.databaseUrl, { max: 1, applicationName: 'ioc-migrate' })
+const db = openPostgres(config.databaseUrl, { max: 1, applicationName: 'ioc-migrate' })
 try {
-  const r = await prepareDatabase(pool, config, false)
+  const r = await prepareDatabase(db, config)
   log.info(`${redactUrl(config.databaseUrl)} is up to date (${r.backend}${r.seeded ? ', demo province seeded' : ''})`)
 } catch (err) {
   log.error((err as Error).message)
   process.exitCode = 1
 } finally {
-  await pool.end()
+  await db.end()
 }

@@ -4,6 +4,7 @@
 // Acks follow `{ ok: true, data } | { ok: false, error: { code, message } }`.
 
 import type { WallDefinition } from './dashboard.ts'
+import type { LiveHealth } from './health.ts'
 import type { CameraState, CameraSummary, StationState, StationSummary } from './live.ts'
 import { DEVICE_ID_PATTERN } from './topics.ts'
 
@@ -24,17 +25,22 @@ export interface SubscribeRequest {
 
 export interface Snapshot {
   at: string
+  /** Whether data is flowing, and the commit time of the newest data ("data as of"). */
+  health: LiveHealth
   stations?: StationSummary[]
   cameras?: CameraSummary[]
 }
 
 export interface StationsDelta {
   at: string
+  /** Commit time of the newest data the server has seen (ISO-8601), or null. */
+  dataAt: string | null
   stations: StationState[]
 }
 
 export interface CamerasDelta {
   at: string
+  dataAt: string | null
   cameras: CameraState[]
 }
 
@@ -45,6 +51,8 @@ export interface ServerToClientEvents {
   'reference:changed': (info: { at: string }) => void
   /** A dashboard file changed (or broke): the whole wall definition again, problems included. */
   'wall:changed': (wall: WallDefinition) => void
+  /** Data stopped flowing (database, broker, ingest) or flows again; sent to every socket on each change. */
+  health: (health: LiveHealth) => void
 }
 
 export interface ClientToServerEvents {

@@ -1,5 +1,6 @@
 // The contract every part of the IOC imports: topics, payload schemas, domain formulas, live shapes,
 // Socket.IO events and REST shapes. One copy of each; see ARCHITECTURE.md.
+export * from './time.ts'
 export * from './metrics.ts'
 export * from './topics.ts'
 export * from './payloads.ts'
@@ -13,3 +14,4 @@ export * from './rest.ts'
 export * from './geo.ts'
 export * from './dashboard.ts'
 export * from './wall.ts'
+export * from './health.ts'

@@ -16,6 +16,7 @@ import {
   type CameraClass,
   type Metric,
 } from './metrics.ts'
+import { ISO_WITHOUT_ZONE, MAX_TIME_MS, isRepresentableTime, readIsoInstant } from './time.ts'
 
 export interface EnvReading {
   stationId: string
@@ -50,6 +51,7 @@ export const DEAD_LETTER_CODES = [
   'unknown_station',
   'unknown_camera',
   'db_rejected',
+  'internal_error',
 ] as const
 export type DeadLetterCode = (typeof DEAD_LETTER_CODES)[number]
 
@@ -73,24 +75,26 @@ export interface Parsed<T> {
 }
 
 const utf8 = new TextDecoder()
-const ISO_WITHOUT_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/
-export const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/
 
 /** Decodes `ts` (ISO-8601 with a zone, or epoch milliseconds) and checks it against the accepted window. */
 export function parseTimestamp(raw: unknown, field: string, now: number, limits: IngestLimits): number | Problem {
   let ts: number
   if (typeof raw === 'number') {
     if (!Number.isFinite(raw)) return { code: 'non_finite', message: `${field}: not a finite number` }
+    if (!isRepresentableTime(raw)) return { code: 'invalid_timestamp', message: `${field}: ${raw} is not a time (epoch milliseconds within ±${MAX_TIME_MS})` }
     ts = raw
   } else if (typeof raw === 'string') {
-    if (!ISO_WITH_ZONE.test(raw)) {
+    const read = readIsoInstant(raw)
+    if ('problem' in read) {
       return {
         code: 'invalid_timestamp',
-        message: `${field}: '${clip(raw, 40)}' is not ISO-8601 with a zone (e.g. 2026-11-21T08:00:00+07:00) or epoch milliseconds`,
+        message:
+          read.problem === 'format'
+            ? `${field}: '${clip(raw, 40)}' is not ISO-8601 with a zone (e.g. 2026-11-21T08:00:00+07:00) or epoch milliseconds`
+            : `${field}: '${clip(raw, 40)}' is not a real date`,
       }
     }
-    ts = Date.parse(raw)
-    if (Number.isNaN(ts) || !isCalendarDate(raw)) return { code: 'invalid_timestamp', message: `${field}: '${clip(raw, 40)}' is not a real date` }
+    ts = read.ms
   } else if (raw === undefined) {
     return { code: 'invalid_shape', message: `${field}: missing (ISO-8601 string or epoch milliseconds)` }
   } else {
@@ -110,14 +114,6 @@ export function parseTimestamp(raw: unknown, field: string, now: number, limits:
     }
   }
   return Math.round(ts)
-}
-
-/** Date.parse rolls impossible days over (2026-02-30 becomes 2 March); the date as written must exist. */
-function isCalendarDate(iso: string): boolean {
-  const [y, m, d] = iso.slice(0, 10).split('-').map(Number) as [number, number, number]
-  const date = new Date(0)
-  date.setUTCFullYear(y, m - 1, d)
-  return date.getUTCMonth() === m - 1 && date.getUTCDate() === d
 }
 
 /** Size and JSON checks shared by every payload kind. */
@@ -321,7 +317,8 @@ export function parseCameraPayload(cameraId: string, payload: Uint8Array, now: n
   return { value: any ? { cameraId, ts, periodSec: period, counts, inside } : null, problems }
 }
 
-function checkCount(raw: unknown, field: string, max: number): number | Problem {
+/** Checks a counted value (a whole number 0–max); returns it or the problem. */
+export function checkCount(raw: unknown, field: string, max: number): number | Problem {
   if (typeof raw !== 'number') return { code: 'wrong_type', message: `${field}: expected a whole number, got ${typeName(raw)}` }
   if (!Number.isFinite(raw)) return { code: 'non_finite', message: `${field}: not a finite number` }
   if (!Number.isInteger(raw) || raw < 0 || raw > max) {

@@ -3,7 +3,8 @@
 
 import type { ApiErrorBody } from './events.ts'
 import { CAMERA_CLASSES, METRICS, isMetric, type CameraClass, type Metric } from './metrics.ts'
-import { DEAD_LETTER_CODES, ISO_WITH_ZONE, type DeadLetterCode } from './payloads.ts'
+import { DEAD_LETTER_CODES, type DeadLetterCode } from './payloads.ts'
+import { MAX_TIME_MS, readIsoInstant } from './time.ts'
 
 export type Bucket = 'raw' | '5m' | '1h' | '1d'
 export const BUCKETS: readonly Bucket[] = ['raw', '5m', '1h', '1d']
@@ -65,10 +66,15 @@ function bad(field: string, message: string): ApiErrorBody {
 export function parseInstant(raw: unknown, field: string): number | ApiErrorBody {
   const expected = 'an ISO-8601 time with a zone (2026-11-21T08:00:00+07:00) or epoch milliseconds'
   if (typeof raw !== 'string' || raw === '') return bad(field, `expected ${expected}`)
-  // a time without a zone would be read in the server's zone, which the caller cannot know
-  const n = /^\d{1,15}$/.test(raw) ? Number(raw) : ISO_WITH_ZONE.test(raw) ? Date.parse(raw) : NaN
-  if (!Number.isFinite(n)) return bad(field, `'${raw.slice(0, 40)}' is not ${expected}`)
-  return n
+  if (/^\d{1,16}$/.test(raw)) {
+    const n = Number(raw)
+    return n <= MAX_TIME_MS ? n : bad(field, `${raw} is beyond the last representable time`)
+  }
+  // the same reader ingest uses: a zone is required (a time without one would be read in the server's
+  // zone, which the caller cannot know) and the date must exist
+  const read = readIsoInstant(raw)
+  if ('ms' in read) return read.ms
+  return bad(field, read.problem === 'calendar' ? `'${raw.slice(0, 40)}' is not a real date` : `'${raw.slice(0, 40)}' is not ${expected}`)
 }
 
 function autoBucket(rangeMs: number): Bucket {
@@ -157,12 +163,4 @@ export function parseDeadLetterQuery(q: Record<string, unknown>): DeadLetterQuer
     code = q.code as DeadLetterCode
   }
   return { limit, before, code }
-}
-
-export interface HealthResponse {
-  ok: boolean
-  database: 'up' | 'down'
-  broker: 'up' | 'down'
-  /** What is down, in words, when ok is false. */
-  problems: string[]
 }

@@ -19,10 +19,17 @@ export interface TopicMap {
   root: string
   env(stationId: string): string
   camera(cameraId: string): string
-  /** Subscriptions that cover every device topic. */
+  /**
+   * Subscriptions that cover every device topic, odd ones included (`{root}/env/`, `{root}/env/a/b`): ingest
+   * takes them all, so a device publishing to a wrong topic gets a dead letter saying so, not silence.
+   */
   deviceFilters: readonly string[]
+  /** True for a topic the device filters match. */
+  isDeviceTopic(topic: string): boolean
   liveEnv: string
   liveCamera: string
+  /** Each ingest worker's heartbeat (contract/health.ts). */
+  liveIngest: string
   liveFilter: string
   parse(topic: string): DeviceTopic
 }
@@ -35,9 +42,11 @@ export function topicMap(root: string = DEFAULT_TOPIC_ROOT): TopicMap {
     root: clean,
     env: (id) => envPrefix + id,
     camera: (id) => cameraPrefix + id,
-    deviceFilters: [`${clean}/env/+`, `${clean}/camera/+`],
+    deviceFilters: [`${clean}/env/#`, `${clean}/camera/#`],
+    isDeviceTopic: (t) => t.startsWith(envPrefix) || t.startsWith(cameraPrefix) || t === `${clean}/env` || t === `${clean}/camera`,
     liveEnv: `${clean}/live/env`,
     liveCamera: `${clean}/live/camera`,
+    liveIngest: `${clean}/live/ingest`,
     liveFilter: `${clean}/live/+`,
     parse(topic) {
       const kind = topic.startsWith(envPrefix) ? 'env' : topic.startsWith(cameraPrefix) ? 'camera' : null

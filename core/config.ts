@@ -28,7 +28,7 @@ export interface Config {
   mapStyleUrl: string | null
   /** Run the feed simulator in-process. */
   simulate: boolean
-  sim: { rate: number; malformedRatio: number; backfillHours: number }
+  sim: { rate: number; malformedRatio: number; backfillHours: number; seed: number }
   seedDemo: boolean
   ingest: {
     batchMaxRows: number
@@ -84,7 +84,8 @@ export const CONFIG_VARIABLES: Record<string, { default: string; description: st
   SIMULATE: { default: '1 embedded, 0 with real services', description: 'Run the feed simulator (1/0).' },
   SIM_RATE: { default: '10', description: 'Simulator readings per second across all devices.' },
   SIM_MALFORMED_RATIO: { default: '0.002', description: 'Share of simulated messages that are deliberately malformed.' },
-  SIM_BACKFILL_HOURS: { default: '24', description: 'History the simulator publishes first when the database holds no readings (0 = none).' },
+  SIM_BACKFILL_HOURS: { default: '24', description: 'History the simulator keeps filled: at each start it publishes the device-hours of this window the database is missing (0 = none).' },
+  SIM_SEED: { default: '1459', description: 'Seed of the simulated world (episodes, dropouts, baselines); fixed, so every start agrees with the history already stored.' },
   SEED_DEMO: { default: '1', description: 'Seed the demo province into an empty database (1/0).' },
   INGEST_BATCH_MAX_ROWS: { default: '5000', description: 'Rows per batch before a flush.' },
   INGEST_BATCH_MAX_WAIT_MS: { default: '25', description: 'Longest a reading waits in a batch before a flush.' },
@@ -218,6 +219,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       rate: num('SIM_RATE', 10, 0.01, 100_000),
       malformedRatio: num('SIM_MALFORMED_RATIO', 0.002, 0, 1),
       backfillHours: num('SIM_BACKFILL_HOURS', 24, 0, 24 * 7),
+      seed: int('SIM_SEED', 1459, 0, 2_147_483_647),
     },
     seedDemo: bool('SEED_DEMO', true),
     ingest: {

@@ -20,6 +20,7 @@ export const metrics = {
   databaseUp: new Gauge({ name: 'ioc_database_up', help: '1 when the last database call of this process succeeded', registers: [registry] }),
   socketClients: new Gauge({ name: 'ioc_socket_clients', help: 'Connected Socket.IO clients', registers: [registry] }),
   liveFrames: new Counter({ name: 'ioc_live_frames_total', help: 'Coalesced Socket.IO frames emitted, by room kind', labelNames: ['room'], registers: [registry] }),
+  liveFramesRefused: new Counter({ name: 'ioc_live_frames_refused_total', help: 'Frames on live topics the server refused (malformed, or outside the accepted window), by kind', labelNames: ['kind'], registers: [registry] }),
   liveBatchesIn: new Counter({ name: 'ioc_live_batches_total', help: 'Committed live batches received by the server from ingest', labelNames: ['kind'], registers: [registry] }),
   httpRequests: new Counter({ name: 'ioc_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] }),
 }

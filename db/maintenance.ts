@@ -5,10 +5,11 @@
 // - Plain PostgreSQL: the shim aggregates of 005_aggregates.postgres.sql refreshed from here, late rows
 //   re-materialized from the invalidation log, old rows deleted.
 // Several server processes may run this; a try-lock lets one of them do each round.
-import type pg from 'pg'
-import { BUCKET_MS, bucketStart, type Bucket } from '../contract/index.ts'
+import { BUCKET_MS, bucketStart, DAY_ORIGIN_MS, type Bucket } from '../contract/index.ts'
+
+const DAY_MS = 86_400_000
 import type { Config } from '../core/config.ts'
-import type { Queryable } from '../core/db.ts'
+import type { Database, Queryable } from './database.ts'
 import { createLogger } from '../core/log.ts'
 import { LOCKS } from './locks.ts'
 import type { Backend } from './migrate.ts'
@@ -53,18 +54,18 @@ const interval = (ms: number) => `${Math.round(ms / 1000)} seconds`
  * configuration. The refresh window reaches back INGEST_MAX_AGE, so any reading ingest accepts is
  * materialized; Timescale's invalidation log keeps that cheap.
  */
-export async function applyPolicies(pool: pg.Pool, s: StorageConfig, maxAgeMs: number): Promise<void> {
-  const client = await pool.connect()
-  try {
-    await client.query('BEGIN')
+export async function applyPolicies(db: Database, s: StorageConfig, maxAgeMs: number): Promise<void> {
+  await db.transaction(async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.policies])
     for (const a of AGGREGATES) {
       const width = BUCKET_MS[a.bucket]
       // TimescaleDB wants a refresh window of at least two buckets between the offsets
       const start = Math.max(maxAgeMs + width, 3 * width)
+      // a negative end offset reaches into the future: see dayWindowEnd for why the daily aggregates need it
+      const end = a.bucket === '1d' ? `-${interval(UTC_DAY_AFTER_VN_DAY_MS)}` : interval(width)
       await client.query(`SELECT remove_continuous_aggregate_policy('${a.name}', if_exists => true)`)
       await client.query(
-        `SELECT add_continuous_aggregate_policy('${a.name}', start_offset => INTERVAL '${interval(start)}', end_offset => INTERVAL '${interval(width)}', schedule_interval => INTERVAL '${interval(Math.max(s.refreshIntervalMs, 1000))}')`,
+        `SELECT add_continuous_aggregate_policy('${a.name}', start_offset => INTERVAL '${interval(start)}', end_offset => INTERVAL '${end}', schedule_interval => INTERVAL '${interval(Math.max(s.refreshIntervalMs, 1000))}')`,
       )
       await client.query(`SELECT remove_retention_policy('${a.name}', if_exists => true)`)
       const keep = retentionFor(a.bucket, s)
@@ -76,14 +77,8 @@ export async function applyPolicies(pool: pg.Pool, s: StorageConfig, maxAgeMs: n
       await client.query(`SELECT remove_retention_policy('${t}', if_exists => true)`)
       if (s.retentionRawMs > 0) await client.query(`SELECT add_retention_policy('${t}', INTERVAL '${interval(s.retentionRawMs)}')`)
     }
-    await client.query('COMMIT')
-    log.info('TimescaleDB policies applied (refresh, compression, retention)')
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw err
-  } finally {
-    client.release()
-  }
+  })
+  log.info('TimescaleDB policies applied (refresh, compression, retention)')
 }
 
 /**
@@ -92,6 +87,22 @@ export async function applyPolicies(pool: pg.Pool, s: StorageConfig, maxAgeMs: n
  */
 const REFRESH_PIECE_MS: Record<AggregateSpec['bucket'], number> = { '5m': 6 * 3_600_000, '1h': 2 * 86_400_000, '1d': 14 * 86_400_000 }
 
+/** Hours from midnight in Vietnam (UTC+7) to the next midnight UTC. */
+const UTC_DAY_AFTER_VN_DAY_MS = DAY_MS - (((DAY_ORIGIN_MS % DAY_MS) + DAY_MS) % DAY_MS)
+
+/**
+ * Where a refresh of a daily (Vietnam-day) aggregate must end for the day that just ended to be materialized.
+ * TimescaleDB 2.23 inscribes refresh windows on UTC days even for buckets with an origin (the daily buckets
+ * start at 00:00+07): a window ending at Vietnam midnight stops at the UTC midnight before it, leaving the
+ * last Vietnam day half-materialized and a late reading in it never re-materialized. So the window runs on
+ * to the next UTC midnight, 7 hours into the current day; readings arriving in that part later are
+ * invalidations like any other and are picked up at the next round. (Found by a test that failed only
+ * between 00:00 and 03:00 in Vietnam; the policy path gets the same reach as a negative end offset.)
+ */
+export function dayWindowEnd(now: number): number {
+  return bucketStart(now, '1d') + UTC_DAY_AFTER_VN_DAY_MS
+}
+
 export function pieces(start: number, end: number, size: number): [number, number][] {
   const out: [number, number][] = []
   for (let from = start; from < end; from += size) out.push([from, Math.min(end, from + size)])
@@ -99,14 +110,14 @@ export function pieces(start: number, end: number, size: number): [number, numbe
 }
 
 /**
- * One maintenance round. `db` is the pool on the embedded database (each statement takes and returns the
- * single connection, so ingest interleaves) or a connection holding the maintenance lock elsewhere.
+ * One maintenance round. `db` is the embedded database itself (each statement takes and returns its one
+ * session, so ingest interleaves) or a connection holding the maintenance lock elsewhere.
  * Exported for tests; `now` is injectable.
  */
 export async function maintain(db: Queryable, mode: MaintenanceMode, s: StorageConfig, maxAgeMs: number, now: number, withRetention: boolean): Promise<void> {
   if (mode === 'manual-timescaledb') {
     for (const a of AGGREGATES) {
-      const end = bucketStart(now, a.bucket)
+      const end = a.bucket === '1d' ? dayWindowEnd(now) : bucketStart(now, a.bucket)
       const start = bucketStart(now - maxAgeMs, a.bucket) - BUCKET_MS[a.bucket]
       // TimescaleDB only recomputes invalidated buckets, so refreshing the whole accepted window each round is cheap
       for (const [from, to] of pieces(start, end, REFRESH_PIECE_MS[a.bucket])) {
@@ -183,13 +194,7 @@ export interface Maintenance {
   stop(): Promise<void>
 }
 
-export function startMaintenance(
-  pool: pg.Pool,
-  mode: MaintenanceMode,
-  s: StorageConfig,
-  maxAgeMs: number,
-  opts: { singleConnection: boolean; now?: () => number },
-): Maintenance {
+export function startMaintenance(db: Database, mode: MaintenanceMode, s: StorageConfig, maxAgeMs: number, opts: { now?: () => number } = {}): Maintenance {
   const now = opts.now ?? Date.now
   let lastRetention = 0
   let running: Promise<boolean> | null = null
@@ -201,13 +206,12 @@ export function startMaintenance(
     running ??= (async () => {
       const t = now()
       const retention = withRetention ?? t - lastRetention >= RETENTION_EVERY_MS
-      // one process owns the embedded database: no lock, and the connection goes back to ingest between statements
-      if (opts.singleConnection) {
-        await round(pool, t, retention)
+      // one process owns the embedded database: no lock, and its one session goes back to ingest between statements
+      if (db.kind === 'embedded') {
+        await round(db, t, retention)
         return true
       }
-      const client = await pool.connect()
-      try {
+      return db.session(async (client) => {
         const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [LOCKS.maintenance])
         if (!got.rows[0]!.ok) return false
         try {
@@ -216,9 +220,7 @@ export function startMaintenance(
         } finally {
           await client.query('SELECT pg_advisory_unlock($1)', [LOCKS.maintenance])
         }
-      } finally {
-        client.release()
-      }
+      })
     })().finally(() => {
       running = null
     })

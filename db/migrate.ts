@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type pg from 'pg'
+import { inTransaction, type Database, type Queryable } from './database.ts'
 import { createLogger } from '../core/log.ts'
 import { LOCKS } from './locks.ts'
 
@@ -50,7 +50,7 @@ export async function loadMigrations(dir: string = MIGRATIONS_DIR): Promise<Migr
  * community (TSL) features — continuous aggregates and compression; an extension that is installed but not
  * preloaded, or the Apache-only build, falls back to plain tables with the reason in the warning.
  */
-export async function detectBackend(client: pg.ClientBase): Promise<{ backend: Backend; recorded: boolean; reason: string }> {
+export async function detectBackend(client: Queryable): Promise<{ backend: Backend; recorded: boolean; reason: string }> {
   const recorded = await client
     .query<{ variant: Backend }>(`SELECT variant FROM schema_migrations WHERE variant <> 'common' ORDER BY id LIMIT 1`)
     .catch(() => ({ rows: [] as { variant: Backend }[] }))
@@ -79,11 +79,10 @@ export interface MigrateResult {
   applied: string[]
 }
 
-/** Brings the database up to date. Takes one connection from the pool for the whole run (the embedded database serves one at a time). */
-export async function migrate(pool: pg.Pool, migrations?: Migration[]): Promise<MigrateResult> {
+/** Brings the database up to date, on one connection held for the whole run (its advisory lock is per session). */
+export async function migrate(db: Database, migrations?: Migration[]): Promise<MigrateResult> {
   const list = migrations ?? (await loadMigrations())
-  const client = await pool.connect()
-  try {
+  return db.session(async (client) => {
     await client.query('SELECT pg_advisory_lock($1)', [LOCKS.migrations])
     try {
       await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -114,15 +113,12 @@ export async function migrate(pool: pg.Pool, migrations?: Migration[]): Promise<
           }
           continue
         }
-        await client.query('BEGIN')
-        try {
-          if (file) await client.query(file.sql)
-          await client.query('INSERT INTO schema_migrations (id, variant, checksum) VALUES ($1, $2, $3)', [m.id, variant, file?.checksum ?? 'none'])
-          await client.query('COMMIT')
-        } catch (err) {
-          await client.query('ROLLBACK').catch(() => {})
-          throw new Error(`migration ${file?.file ?? m.id} failed: ${(err as Error).message}`, { cause: err })
-        }
+        await inTransaction(client, async (tx) => {
+          if (file) await tx.query(file.sql)
+          await tx.query('INSERT INTO schema_migrations (id, variant, checksum) VALUES ($1, $2, $3)', [m.id, variant, file?.checksum ?? 'none'])
+        }).catch((err: Error) => {
+          throw new Error(`migration ${file?.file ?? m.id} failed: ${err.message}`, { cause: err })
+        })
         applied.push(m.id)
         log.info(`applied ${file?.file ?? `${m.id} (nothing for ${backend})`}`)
       }
@@ -130,7 +126,5 @@ export async function migrate(pool: pg.Pool, migrations?: Migration[]): Promise<
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [LOCKS.migrations]).catch(() => {})
     }
-  } finally {
-    client.release()
-  }
+  })
 }

@@ -2,9 +2,8 @@
 // batched upsert per call; reads map snake_case rows to the contract types. Also seeds the demo province
 // into an empty database, through the same parsers and upserts a city's own files use.
 
-import type pg from 'pg'
 import type { Camera, Station, Unit, UnitGeometry } from '../contract/index.ts'
-import type { Queryable } from '../core/db.ts'
+import type { Database, Queryable } from './database.ts'
 import { LOCKS } from './locks.ts'
 import { readDemoFiles } from './seed/demo-files.ts'
 
@@ -167,24 +166,12 @@ export async function loadReference(db: Queryable): Promise<Reference> {
 
 /**
  * Loads the committed demo province when the units table is empty; a database holding any unit (a city's
- * own, or the demo from an earlier start) is left alone. Given a pool, it takes one connection and runs in a
+ * own, or the demo from an earlier start) is left alone. It runs in one
  * transaction under an advisory lock, so processes starting together seed once and a failure leaves nothing.
  * `counts` are the rows loaded (zero when nothing was).
  */
-export async function seedDemoIfEmpty(db: Queryable | pg.Pool): Promise<{ seeded: boolean; counts: ReferenceCounts }> {
-  if (!isPool(db)) return seedDemo(db)
-  const client = await db.connect()
-  try {
-    await client.query('BEGIN')
-    const result = await seedDemo(client)
-    await client.query('COMMIT')
-    return result
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw err
-  } finally {
-    client.release()
-  }
+export function seedDemoIfEmpty(db: Database): Promise<{ seeded: boolean; counts: ReferenceCounts }> {
+  return db.transaction(seedDemo)
 }
 
 async function seedDemo(db: Queryable): Promise<{ seeded: boolean; counts: ReferenceCounts }> {
@@ -197,11 +184,6 @@ async function seedDemo(db: Queryable): Promise<{ seeded: boolean; counts: Refer
   await upsertStations(db, demo.stations)
   await upsertCameras(db, demo.cameras)
   return { seeded: true, counts: { units: demo.units.length, stations: demo.stations.length, cameras: demo.cameras.length } }
-}
-
-function isPool(db: Queryable | pg.Pool): db is pg.Pool {
-  // pg.Pool and pg.Client both have connect(); only a pool counts its idle clients.
-  return typeof (db as pg.Pool).connect === 'function' && typeof (db as pg.Pool).idleCount === 'number'
 }
 
 /** A later row with the same id replaces an earlier one: one statement cannot update a row twice. */

@@ -1,8 +1,8 @@
 // Everything a process does to a database before using it: migrate, apply TimescaleDB policies, seed the
 // demo province into an empty database. Safe to run from several processes at once.
-import type pg from 'pg'
 import type { Config } from '../core/config.ts'
 import { createLogger } from '../core/log.ts'
+import type { Database } from './database.ts'
 import { applyPolicies, maintenanceMode, type MaintenanceMode } from './maintenance.ts'
 import { migrate, type Backend } from './migrate.ts'
 import { seedDemoIfEmpty } from './reference.ts'
@@ -17,16 +17,16 @@ export interface PreparedDatabase {
   empty: boolean
 }
 
-export async function prepareDatabase(pool: pg.Pool, config: Pick<Config, 'storage' | 'ingest' | 'seedDemo'>, embedded: boolean): Promise<PreparedDatabase> {
-  const { backend } = await migrate(pool)
-  const mode = maintenanceMode(backend, embedded)
-  if (mode === 'policies') await applyPolicies(pool, config.storage, config.ingest.maxAgeMs)
+export async function prepareDatabase(db: Database, config: Pick<Config, 'storage' | 'ingest' | 'seedDemo'>): Promise<PreparedDatabase> {
+  const { backend } = await migrate(db)
+  const mode = maintenanceMode(backend, db.kind === 'embedded')
+  if (mode === 'policies') await applyPolicies(db, config.storage, config.ingest.maxAgeMs)
   let seeded = false
   if (config.seedDemo) {
-    const r = await seedDemoIfEmpty(pool)
+    const r = await seedDemoIfEmpty(db)
     seeded = r.seeded
     if (seeded) log.info('seeded the demo province (modelled on Quảng Ninh; boundaries approximate)', { ...r.counts })
   }
-  const any = await pool.query('SELECT 1 FROM station_readings LIMIT 1')
+  const any = await db.query('SELECT 1 FROM station_readings LIMIT 1')
   return { backend, mode, seeded, empty: any.rowCount === 0 }
 }

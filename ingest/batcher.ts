@@ -19,6 +19,8 @@ export interface BatcherOptions<T> {
   retryDelayMs?(attempt: number): number
   onFlushError?(err: unknown, attempt: number): void
   timers?: Timers
+  /** Clock for flushingSince, epoch ms. Default Date.now. */
+  now?: () => number
 }
 
 const defaultTimers: Timers = {
@@ -34,6 +36,8 @@ export class Batcher<T> {
   private current: T[] = []
   private currentRows = 0
   private inFlightRows = 0
+  private inFlightEntries = 0
+  private flushStartedAt: number | null = null
   private due = false
   private timer: unknown = null
   private flushing: Promise<void> | null = null
@@ -50,6 +54,16 @@ export class Batcher<T> {
   /** Rows accepted and not yet committed (waiting plus being written). */
   get pendingRows(): number {
     return this.currentRows + this.inFlightRows
+  }
+
+  /** Entries accepted and not yet committed. */
+  get pendingEntries(): number {
+    return this.current.length + this.inFlightEntries
+  }
+
+  /** When the flush in progress began (retries included), or null: a flush that never ends is a stalled database. */
+  get flushingSince(): number | null {
+    return this.flushStartedAt
   }
 
   get saturated(): boolean {
@@ -116,6 +130,8 @@ export class Batcher<T> {
     if (this.flushing || this.current.length === 0) return
     const batch = this.current
     this.inFlightRows = this.currentRows
+    this.inFlightEntries = batch.length
+    this.flushStartedAt = (this.o.now ?? Date.now)()
     this.current = []
     this.currentRows = 0
     this.due = false
@@ -125,6 +141,8 @@ export class Batcher<T> {
     this.flushing = this.flushWithRetry(batch).catch(() => {}).finally(() => {
       this.flushing = null
       this.inFlightRows = 0
+      this.inFlightEntries = 0
+      this.flushStartedAt = null
       this.releaseWaiters()
       if (this.stopped) return
       // entries that arrived meanwhile have their own timer running (set by add); flush now if already due

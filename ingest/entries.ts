@@ -86,3 +86,9 @@ export function toEntry(topic: string, device: DeviceTopic, payload: Uint8Array,
   const dead = parsed.problems.length ? deadLetter(topic, payload, parsed.problems, stored) : null
   return { env: null, camera: parsed.value, dead, rows: (parsed.value ? 1 : 0) + (dead ? 1 : 0) }
 }
+
+/** The entry for a message whose handling threw: dead-lettered with the error, so it is acknowledged once and never loops. */
+export function internalErrorEntry(topic: string, payload: Uint8Array, err: unknown): Entry {
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+  return { env: null, camera: null, dead: deadLetter(topic, payload, [{ code: 'internal_error', message: `handling failed: ${message.slice(0, 500)}` }], 0), rows: 1 }
+}

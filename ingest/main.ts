@@ -8,9 +8,12 @@ import type { AddressInfo } from 'node:net'
 import { loadConfigOrExit } from '../core/config.ts'
 import { createLifecycle } from '../core/lifecycle.ts'
 import { configureLogging, createLogger } from '../core/log.ts'
+import { topicMap } from '../contract/index.ts'
 import { registry } from '../core/metrics.ts'
-import { createPool, healthReport } from '../db/pool.ts'
+import { healthReport } from '../db/health.ts'
+import { openPostgres } from '../db/postgres.ts'
 import { prepareDatabase } from '../db/setup.ts'
+import { mqttSource } from './mqtt-source.ts'
 import { ingestOptions, startIngest } from './service.ts'
 
 const config = loadConfigOrExit()
@@ -22,18 +25,26 @@ async function main(): Promise<void> {
   if (!config.databaseUrl || !config.mqttUrl) {
     throw new Error(`start:ingest runs against real services: set ${!config.databaseUrl ? 'DATABASE_URL' : 'MQTT_URL'} (or use npm start for the all-in-one)`)
   }
-  const pool = createPool(config.databaseUrl, { max: 2, applicationName: 'ioc-ingest' })
-  life.onStop('database connections', () => pool.end())
-  await prepareDatabase(pool, config, false)
-  const ingest = await startIngest(ingestOptions(config, pool, config.mqttUrl))
-  life.onStop('ingest', () => ingest.stop())
+  const db = openPostgres(config.databaseUrl, { max: 2, applicationName: 'ioc-ingest' })
+  life.onStop('database connections', () => db.end())
+  await prepareDatabase(db, config)
+  const source = mqttSource({
+    url: config.mqttUrl,
+    version: config.mqttVersion,
+    clientId: config.ingest.clientId,
+    filters: topicMap(config.topicRoot).deviceFilters,
+    shared: config.ingest.shared,
+    receiveMaximum: config.ingest.receiveMaximum,
+  })
+  const ingest = await startIngest(ingestOptions(config, db, source))
+  life.onStop('ingest', () => ingest.stop(), { timeoutMs: 5000 })
 
   const http = createServer(async (req, res) => {
     if (req.url === '/metrics') {
       res.setHeader('content-type', registry.contentType)
       res.end(await registry.metrics())
     } else if (req.url === '/healthz') {
-      const body = await healthReport(pool, ingest.client.connected, ingest.health())
+      const body = await healthReport(db, source.connected(), ingest.health())
       res.statusCode = body.ok ? 200 : 503
       res.setHeader('content-type', 'application/json')
       res.end(JSON.stringify(body))

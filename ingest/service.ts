@@ -1,39 +1,36 @@
-// The ingest worker: subscribes to device topics (through the shared group when the broker has one),
-// turns each message into a batch entry, commits batches, then releases the held MQTT acks and publishes
-// the committed readings for every server instance. See ARCHITECTURE.md for the guarantees.
-import type { MqttClient } from 'mqtt'
-import type { IPublishPacket } from 'mqtt-packet'
-import type pg from 'pg'
+// The ingest worker: takes each message from its source (a real broker, or the embedded one), turns it into
+// a batch entry, commits batches, then releases the held acknowledgements and publishes the committed data
+// for every server instance. It also publishes a heartbeat saying whether it can store data, so every wall
+// knows when its data stops. See ARCHITECTURE.md for the guarantees.
 import {
-  INGEST_SHARE_GROUP,
-  sharedFilter,
+  HEARTBEAT_INTERVAL_MS,
   topicMap,
   type CameraCount,
   type DeviceTopic,
   type EnvReading,
+  type IngestHeartbeat,
   type IngestLimits,
   type LiveCameraBatch,
   type LiveEnvBatch,
 } from '../contract/index.ts'
 import type { Config } from '../core/config.ts'
-import { createLogger, redactUrl } from '../core/log.ts'
+import { createLogger } from '../core/log.ts'
 import { metrics } from '../core/metrics.ts'
-import { connectMqtt } from '../core/mqtt.ts'
+import { describeDatabaseError, type Database } from '../db/database.ts'
 import { Batcher } from './batcher.ts'
-import { deferPubacks, type DeferredAcks, type HeldAck } from './deferred-acks.ts'
-import { payloadExcerpt, storableText, toEntry, type DeadLetter, type Entry, type KnownDevices } from './entries.ts'
-import { isDataError, writeBatch, type WriteResult } from './writer.ts'
+import { internalErrorEntry, toEntry, type KnownDevices } from './entries.ts'
+import { writeIsolatingBadEntries, type Item } from './isolate.ts'
+import type { Delivery, HeldAck, MessageSource } from './source.ts'
+import { writeEntries, type WriteResult } from './writer.ts'
 
 const log = createLogger('ingest')
 
 export interface IngestOptions {
-  pool: pg.Pool
-  mqttUrl: string
-  mqttVersion: 4 | 5
+  db: Database
+  source: MessageSource
   topicRoot: string
-  clientId: string
-  shared: boolean
-  receiveMaximum: number
+  /** Names this worker in its heartbeat (its MQTT client id). */
+  workerId: string
   batchMaxRows: number
   batchMaxWaitMs: number
   limits: IngestLimits
@@ -43,14 +40,16 @@ export interface IngestOptions {
 }
 
 export interface IngestService {
-  client: MqttClient
-  /** Resolves once the device subscriptions are acknowledged by the broker. */
+  /** Resolves once messages can flow (subscriptions acknowledged). */
   ready: Promise<void>
   readonly pendingRows: number
-  /** What is wrong right now, in words (empty when healthy): for /healthz. */
+  /** What keeps this worker from storing data right now, in words (empty when healthy): for /healthz. */
   health(): string[]
-  /** Stops taking messages, commits what was accepted (acks follow), and disconnects keeping the session. */
-  stop(timeoutMs?: number): Promise<void>
+  /**
+   * Stops taking messages and commits what was taken, for at most `timeoutMs`; what is left stays
+   * unacknowledged (the log says where it goes). Resolves with how many messages that was.
+   */
+  stop(timeoutMs?: number): Promise<number>
   /**
    * Leaves the shared group for good: unsubscribes (the broker routes nothing new here), takes in what its
    * session still holds until the feed has been quiet for `idleMs`, commits it, and ends the session.
@@ -58,20 +57,18 @@ export interface IngestService {
   retire(idleMs?: number): Promise<void>
 }
 
-interface Item {
-  entry: Entry
-  topic: string
-  payload: Buffer
+interface Pending extends Item {
   ack: HeldAck
 }
 
 const LIVE_CHUNK = 2000
-/** Failed commits in a row before /healthz reports the database as the problem. */
+/** Failed commits in a row before the database is reported as the problem. */
 const FAILURES_BEFORE_UNHEALTHY = 3
-/** Readings waiting longer than this make ingest unhealthy. */
-const PENDING_TOO_LONG_MS = 60_000
+/** A commit (retries included) running this long means the database is not answering. */
+const COMMIT_TOO_LONG_MS = 10_000
 const KNOWN_DEVICES_REFRESH_MS = 60_000
 const UNKNOWN_DEVICE_RECHECK_MS = 10_000
+export const DEFAULT_STOP_TIMEOUT_MS = 4000
 
 /** Station and camera ids from the reference tables, refreshed periodically and when an unknown id shows up. */
 class DeviceRegistry implements KnownDevices {
@@ -80,7 +77,7 @@ class DeviceRegistry implements KnownDevices {
   lastRefresh = 0
   private inFlight: Promise<void> | null = null
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly db: Database) {}
 
   hasStation(id: string) {
     return this.stations.has(id)
@@ -88,14 +85,16 @@ class DeviceRegistry implements KnownDevices {
   hasCamera(id: string) {
     return this.cameras.has(id)
   }
+  isUnknown(d: DeviceTopic): boolean {
+    if (d.kind === 'env') return !this.stations.has(d.id)
+    if (d.kind === 'camera') return !this.cameras.has(d.id)
+    return false
+  }
 
   refresh(): Promise<void> {
     this.inFlight ??= (async () => {
       try {
-        const [s, c] = await Promise.all([
-          this.pool.query<{ id: string }>('SELECT id FROM stations'),
-          this.pool.query<{ id: string }>('SELECT id FROM cameras'),
-        ])
+        const [s, c] = [await this.db.query<{ id: string }>('SELECT id FROM stations'), await this.db.query<{ id: string }>('SELECT id FROM cameras')]
         this.stations = new Set(s.rows.map((r) => r.id))
         this.cameras = new Set(c.rows.map((r) => r.id))
         this.lastRefresh = Date.now()
@@ -107,16 +106,13 @@ class DeviceRegistry implements KnownDevices {
   }
 }
 
-/** The options every entry point derives from the configuration (they differ only in pool and broker). */
-export function ingestOptions(config: Readonly<Config>, pool: pg.Pool, mqttUrl: string): IngestOptions {
+/** The options every entry point derives from the configuration (they differ in database and source). */
+export function ingestOptions(config: Readonly<Config>, db: Database, source: MessageSource): IngestOptions {
   return {
-    pool,
-    mqttUrl,
-    mqttVersion: config.mqttVersion,
+    db,
+    source,
     topicRoot: config.topicRoot,
-    clientId: config.ingest.clientId,
-    shared: config.ingest.shared,
-    receiveMaximum: config.ingest.receiveMaximum,
+    workerId: config.ingest.clientId,
     batchMaxRows: config.ingest.batchMaxRows,
     batchMaxWaitMs: config.ingest.batchMaxWaitMs,
     limits: { maxPayloadBytes: config.ingest.maxPayloadBytes, maxAgeMs: config.ingest.maxAgeMs, maxFutureMs: config.ingest.maxFutureMs },
@@ -126,30 +122,17 @@ export function ingestOptions(config: Readonly<Config>, pool: pg.Pool, mqttUrl: 
 export async function startIngest(o: IngestOptions): Promise<IngestService> {
   const now = o.now ?? Date.now
   const topics = topicMap(o.topicRoot)
-  const devices = new DeviceRegistry(o.pool)
+  const devices = new DeviceRegistry(o.db)
   await devices.refresh()
   const refreshTimer = setInterval(() => devices.refresh().catch((err) => log.warn('could not refresh the device list', { error: err })), KNOWN_DEVICES_REFRESH_MS)
-  // gauges and the health clock tick once a second: cheaper than per message, fresh enough for /metrics
-  const gaugeTimer = setInterval(() => updateGauges(), 1000)
 
-  let client!: MqttClient
   let closing = false
-  let subscribed!: () => void
-  let subscribeFailed!: (err: Error) => void
-  const ready = new Promise<void>((resolve, reject) => {
-    subscribed = resolve
-    subscribeFailed = reject
-  })
-  const filters = topics.deviceFilters.map((f) => (o.shared ? sharedFilter(INGEST_SHARE_GROUP, f) : f))
-  // with MQTT 5 the Receive Maximum bounds what the broker hands over unacknowledged, so ingest never has
-  // to stop reading; MQTT 3.1.1 has no such bound, so there a saturated batcher pauses the connection
-  const pauseWhenSaturated = o.mqttVersion === 4
   let lastMessageAt = 0
+  /** Commit time of the newest batch that held data, for the walls' "data as of". */
+  let lastDataAt: number | null = null
   const failing = { count: 0, error: '' }
-  /** Since when rows have been waiting for the database without a pause (0: nothing waiting). */
-  let pendingSince = 0
 
-  const batcher = new Batcher<Item>({
+  const batcher = new Batcher<Pending>({
     maxRows: o.batchMaxRows,
     maxWaitMs: o.batchMaxWaitMs,
     highWaterRows: o.batchMaxRows * 4,
@@ -159,90 +142,34 @@ export async function startIngest(o: IngestOptions): Promise<IngestService> {
       metrics.batchFailures.inc()
       metrics.databaseUp.set(0)
       failing.count++
-      failing.error = (err as Error).message
-      if (attempt === 1 || attempt % 20 === 0) log.warn(`batch commit failed (attempt ${attempt}); retrying, acks held`, { error: err })
+      failing.error = describeDatabaseError(err)
+      if (attempt === 1 || attempt % 20 === 0) log.warn(`batch commit failed (attempt ${attempt}): ${failing.error}; retrying, acknowledgements held`)
     },
   })
 
-  async function commit(items: Item[]): Promise<void> {
+  async function commit(items: Pending[]): Promise<void> {
     const started = performance.now()
-    const result = await writeIsolatingBadEntries(items)
+    const { result, rejected, dropped } = await writeIsolatingBadEntries(items, (entries) => writeEntries(o.db, entries))
     const committedAt = now()
     metrics.databaseUp.set(1)
     failing.count = 0
     for (const item of items) item.ack.release()
+    for (const item of rejected) log.warn('the database refused a message; dead-lettered it', { topic: item.topic.slice(0, 200) })
+    for (const item of dropped) log.error('the database refused a message and its dead letter; dropped it', { topic: item.topic.slice(0, 200) })
+    metrics.dropped.inc(dropped.length)
+    for (const { entry } of items) if (entry.dead) metrics.deadLetters.inc({ code: entry.dead.code })
     metrics.batchSeconds.observe((performance.now() - started) / 1000)
     metrics.batchRows.observe(result.readingRows + result.cameraRows + result.deadLetters)
     metrics.rowsWritten.inc({ table: 'station_readings' }, result.readingsInserted)
     metrics.rowsWritten.inc({ table: 'camera_counts' }, result.cameraInserted)
     metrics.rowsDuplicate.inc({ table: 'station_readings' }, result.readingRows - result.readingsInserted)
     metrics.rowsDuplicate.inc({ table: 'camera_counts' }, result.cameraRows - result.cameraInserted)
+    if (result.readingRows + result.cameraRows > 0) lastDataAt = committedAt
     publishLive(items, committedAt)
     o.onCommit?.(result)
   }
 
-  function updateGauges(): void {
-    metrics.pendingRows.set(batcher.pendingRows)
-    metrics.heldAcks.set(acks.held)
-    pendingSince = batcher.pendingRows === 0 ? 0 : pendingSince || Date.now()
-  }
-
-  /** Writes the batch; when the data itself is refused, splits it until the entry at fault is found and dead-letters that one. */
-  async function writeIsolatingBadEntries(items: Item[]): Promise<WriteResult> {
-    const readings: EnvReading[] = []
-    const counts: CameraCount[] = []
-    const dead: DeadLetter[] = []
-    for (const { entry } of items) {
-      if (entry.env) readings.push(entry.env)
-      if (entry.camera) counts.push(entry.camera)
-      if (entry.dead) dead.push(entry.dead)
-    }
-    try {
-      const result = await writeBatch(o.pool, readings, counts, dead)
-      for (const d of dead) metrics.deadLetters.inc({ code: d.code })
-      return result
-    } catch (err) {
-      if (!isDataError(err)) throw err
-      if (items.length === 1) {
-        const item = items[0]!
-        if (item.entry.dead?.code === 'db_rejected') {
-          // the database refuses even the dead letter: retrying cannot help and would stall ingest for good
-          log.error('the database refused a message and its dead letter; dropping it', { topic: storableText(item.topic), error: err })
-          metrics.dropped.inc()
-          item.entry = { env: null, camera: null, dead: null, rows: 0 }
-          return { readingRows: 0, readingsInserted: 0, cameraRows: 0, cameraInserted: 0, deadLetters: 0 }
-        }
-        log.warn('the database refused a message; dead-lettering it', { topic: storableText(item.topic), error: err })
-        item.entry = {
-          env: null,
-          camera: null,
-          dead: {
-            topic: storableText(item.topic),
-            code: 'db_rejected',
-            reason: storableText(`the database refused it: ${(err as Error).message}`),
-            payload: payloadExcerpt(item.payload),
-            payloadBytes: item.payload.byteLength,
-            accepted: 0,
-          },
-          rows: 1,
-        }
-        return writeIsolatingBadEntries(items)
-      }
-      const half = Math.ceil(items.length / 2)
-      const a = await writeIsolatingBadEntries(items.slice(0, half))
-      const b = await writeIsolatingBadEntries(items.slice(half))
-      return {
-        readingRows: a.readingRows + b.readingRows,
-        readingsInserted: a.readingsInserted + b.readingsInserted,
-        cameraRows: a.cameraRows + b.cameraRows,
-        cameraInserted: a.cameraInserted + b.cameraInserted,
-        deadLetters: a.deadLetters + b.deadLetters,
-      }
-    }
-  }
-
-  function publishLive(items: Item[], committedAt: number): void {
-    if (!client.connected) return // servers resync from the database; a late live frame would only mislead
+  function publishLive(items: Pending[], committedAt: number): void {
     const readings: EnvReading[] = []
     const counts: CameraCount[] = []
     for (const { entry } of items) {
@@ -251,119 +178,112 @@ export async function startIngest(o: IngestOptions): Promise<IngestService> {
     }
     for (let i = 0; i < readings.length; i += LIVE_CHUNK) {
       const msg: LiveEnvBatch = { committedAt, readings: readings.slice(i, i + LIVE_CHUNK) }
-      client.publish(topics.liveEnv, JSON.stringify(msg), { qos: 0 })
+      o.source.publish(topics.liveEnv, JSON.stringify(msg))
     }
     for (let i = 0; i < counts.length; i += LIVE_CHUNK) {
       const msg: LiveCameraBatch = { committedAt, counts: counts.slice(i, i + LIVE_CHUNK) }
-      client.publish(topics.liveCamera, JSON.stringify(msg), { qos: 0 })
+      o.source.publish(topics.liveCamera, JSON.stringify(msg))
     }
   }
 
-  function accept(packet: IPublishPacket, device: DeviceTopic, ack: HeldAck): void {
-    const payload = packet.payload as Buffer
-    const entry = toEntry(packet.topic, device, payload, devices, now(), o.limits)
-    const outcome = entry.dead ? (entry.env || entry.camera ? 'partial' : 'dead') : 'stored'
-    metrics.messagesIn.inc({ kind: device.kind, outcome })
-    batcher.add({ entry, topic: packet.topic, payload, ack })
+  /** Turns a message into a batch entry; total: whatever arrives ends as data or a dead letter. */
+  function accept(d: Delivery, device: DeviceTopic): void {
+    let item: Pending
+    try {
+      const entry = toEntry(d.topic, device, d.payload, devices, now(), o.limits)
+      metrics.messagesIn.inc({ kind: device.kind, outcome: entry.dead ? (entry.env || entry.camera ? 'partial' : 'dead') : 'stored' })
+      item = { entry, topic: d.topic, payload: d.payload, ack: d.ack }
+    } catch (err) {
+      // a bug in a parser must not turn a message into a crash, nor into a redelivery loop
+      log.error('a message failed its handler; dead-lettering it as internal_error', { topic: d.topic.slice(0, 200), error: err })
+      metrics.messagesIn.inc({ kind: 'unknown', outcome: 'dead' })
+      item = { entry: internalErrorEntry(d.topic, d.payload, err), topic: d.topic, payload: d.payload, ack: d.ack }
+    }
+    batcher.add(item)
   }
 
-  function isUnknownDevice(d: DeviceTopic): boolean {
-    if (d.kind === 'env') return !devices.hasStation(d.id)
-    if (d.kind === 'camera') return !devices.hasCamera(d.id)
-    return false
-  }
-
-  let acks!: DeferredAcks
-  client = connectMqtt({
-    url: o.mqttUrl,
-    clientId: o.clientId,
-    protocolVersion: o.mqttVersion,
-    persistentSession: true,
-    sessionExpirySec: 7 * 86_400,
-    receiveMaximum: o.receiveMaximum,
-    setup(c) {
-      acks = deferPubacks(c)
-      c.handleMessage = (packet, done) => {
-        if (closing) return // never acknowledged: the broker redelivers it to the next worker or this one's restart
-        lastMessageAt = Date.now()
-        const publish = packet as IPublishPacket
-        const ack = acks.hold(publish)
-        const device = topics.parse(publish.topic)
-        const proceed = () => (pauseWhenSaturated && batcher.saturated ? void batcher.whenBelowHighWater().then(() => done()) : done())
-        // a device added to the reference data a moment ago: look again before dead-lettering it
-        if (isUnknownDevice(device) && Date.now() - devices.lastRefresh > UNKNOWN_DEVICE_RECHECK_MS) {
-          devices
-            .refresh()
-            .catch(() => {})
-            .finally(() => {
-              if (closing) return
-              accept(publish, device, ack)
-              proceed()
-            })
-          return
-        }
-        accept(publish, device, ack)
-        proceed()
-      }
-      c.on('connect', (connack) => {
-        metrics.brokerUp.set({ client: 'ingest' }, 1)
-        // persistent sessions keep subscriptions; subscribing again is harmless and covers a lost session.
-        // Retained messages only on a new subscription (MQTT 5 rh=1): not the same ones again at every reconnect.
-        if (!connack.sessionPresent) log.info(`subscribing ${filters.join(', ')}`)
-        c.subscribe(filters, { qos: 1, rh: 1 }, (err, granted) => {
-          const refused = granted?.filter((g) => g.qos >= 128) ?? []
-          if (err || refused.length) {
-            const what = err ? err.message : refused.map((g) => `${g.topic} (reason code ${g.qos})`).join(', ')
-            const hint = o.shared ? '; a broker without shared subscriptions needs INGEST_SHARED=0' : ''
-            subscribeFailed(new Error(`the broker refused the subscription: ${what}. Check the broker's ACL for this client${hint}`))
-          } else subscribed()
+  function handle(d: Delivery): void | Promise<void> {
+    if (closing) return
+    lastMessageAt = Date.now()
+    const device = topics.parse(d.topic)
+    // a device added to the reference data a moment ago: look again before dead-lettering it
+    if (devices.isUnknown(device) && Date.now() - devices.lastRefresh > UNKNOWN_DEVICE_RECHECK_MS) {
+      return devices
+        .refresh()
+        .catch(() => {})
+        .then(() => {
+          if (!closing) accept(d, device)
+          return backpressure()
         })
-      })
-      c.on('close', () => metrics.brokerUp.set({ client: 'ingest' }, 0))
-    },
-  })
+    }
+    accept(d, device)
+    return backpressure()
+  }
+
+  /** Rows waiting for the database past the high-water mark: the source waits before the next message. */
+  function backpressure(): Promise<void> | void {
+    return batcher.saturated ? batcher.whenBelowHighWater() : undefined
+  }
+
+  function health(): string[] {
+    const problems: string[] = []
+    if (!o.source.connected()) problems.push(`broker: ingest is not connected to ${o.source.describe()}`)
+    const since = batcher.flushingSince
+    if (failing.count >= FAILURES_BEFORE_UNHEALTHY) problems.push(`database: the last ${failing.count} commits failed (${failing.error})`)
+    else if (since !== null && now() - since > COMMIT_TOO_LONG_MS) problems.push(`database: a commit has waited ${Math.round((now() - since) / 1000)} s for an answer`)
+    return problems
+  }
+
+  function heartbeat(): void {
+    const hb: IngestHeartbeat = { clientId: o.workerId, at: now(), problems: health(), lastDataAt, pendingRows: batcher.pendingRows }
+    o.source.publish(topics.liveIngest, JSON.stringify(hb))
+  }
+
+  const ready = o.source.start(handle)
   // a refused subscription is reported by whoever awaits `ready`; keep it from counting as unhandled
   ready.catch(() => {})
+  // gauges tick once a second: cheaper than per message, fresh enough for /metrics
+  const gaugeTimer = setInterval(() => {
+    metrics.pendingRows.set(batcher.pendingRows)
+    metrics.heldAcks.set(o.source.held())
+  }, 1000)
+  const heartbeatTimer = setInterval(heartbeat, HEARTBEAT_INTERVAL_MS)
+  void ready.then(heartbeat, () => {})
 
-  let stopping: Promise<void> | null = null
-  function stop(timeoutMs = 15_000, endSession = false): Promise<void> {
-    stopping ??= shutdown(timeoutMs, endSession)
-    return stopping
-  }
-  async function shutdown(timeoutMs: number, endSession: boolean): Promise<void> {
+  let stopping: Promise<number> | null = null
+  async function shutdown(timeoutMs: number, endSession: boolean): Promise<number> {
     closing = true
+    o.source.pause()
     clearInterval(refreshTimer)
     clearInterval(gaugeTimer)
+    clearInterval(heartbeatTimer)
     const drained = await batcher.drain(timeoutMs)
-    if (!drained) log.warn('shutdown: could not commit the last batch in time; its messages stay unacknowledged and will be redelivered')
-    // MQTT 5 DISCONNECT with session expiry 0 ends the session; otherwise the broker keeps it for our return
-    await client.endAsync(false, endSession && o.mqttVersion === 5 ? { properties: { sessionExpiryInterval: 0 } } : {})
+    const left = batcher.pendingEntries
+    if (!drained) log.warn(`stopping: ${left} message(s) were not committed within ${timeoutMs / 1000} s; ${o.source.redelivery}`)
+    await o.source.close({ endSession })
+    return drained ? 0 : left
   }
 
   return {
-    client,
     ready,
     get pendingRows() {
       return batcher.pendingRows
     },
-    health() {
-      const problems: string[] = []
-      if (!client.connected) problems.push(`broker: ingest is not connected to ${redactUrl(o.mqttUrl)}`)
-      if (failing.count >= FAILURES_BEFORE_UNHEALTHY) problems.push(`database: the last ${failing.count} batch commits failed (${failing.error})`)
-      if (pendingSince && Date.now() - pendingSince > PENDING_TOO_LONG_MS) {
-        problems.push(`ingest: ${batcher.pendingRows} rows have waited ${Math.round((Date.now() - pendingSince) / 1000)} s for the database`)
-      }
-      return problems
+    health,
+    stop(timeoutMs = DEFAULT_STOP_TIMEOUT_MS) {
+      stopping ??= shutdown(timeoutMs, false)
+      return stopping
     },
-    stop: (timeoutMs) => stop(timeoutMs),
     async retire(idleMs = 2000) {
+      if (!o.source.unsubscribe) throw new Error('this source has no subscription to leave')
       await ready
-      await client.unsubscribeAsync(filters)
-      log.info(`retiring ${o.clientId}: unsubscribed; taking in what the session still holds`)
+      await o.source.unsubscribe()
+      log.info(`retiring ${o.workerId}: unsubscribed; taking in what the session still holds`)
       lastMessageAt = Date.now()
       while (Date.now() - lastMessageAt < idleMs || batcher.pendingRows > 0) await new Promise((r) => setTimeout(r, 100))
-      await stop(15_000, true)
-      log.info(`retired ${o.clientId}: its session is gone and nothing is left in it`)
+      stopping ??= shutdown(15_000, true)
+      await stopping
+      log.info(`retired ${o.workerId}: its session is gone and nothing is left in it`)
     },
   }
 }

@@ -1,9 +1,9 @@
 // Writes a batch in one transaction: one INSERT … SELECT FROM unnest(…) per table, so a batch of thousands
 // of readings is a handful of statements. Readings and camera counts are inserted with ON CONFLICT DO
 // NOTHING (redelivery is harmless); station_latest keeps the newest value per station metric.
-import type pg from 'pg'
 import { CAMERA_CLASSES, type CameraCount, type EnvReading } from '../contract/index.ts'
-import type { DeadLetter } from './entries.ts'
+import type { Database } from '../db/database.ts'
+import type { DeadLetter, Entry } from './entries.ts'
 
 /** Exported so the benchmark's direct-insert ceiling runs exactly the statement ingest runs. */
 export const INSERT_READINGS_SQL = `
@@ -85,13 +85,11 @@ export interface WriteResult {
   deadLetters: number
 }
 
-export async function writeBatch(pool: pg.Pool, readings: readonly EnvReading[], counts: readonly CameraCount[], dead: readonly DeadLetter[]): Promise<WriteResult> {
+export async function writeBatch(db: Database, readings: readonly EnvReading[], counts: readonly CameraCount[], dead: readonly DeadLetter[]): Promise<WriteResult> {
   const cols = readingColumns(readings)
-  const client = await pool.connect()
   let readingsInserted = 0
   let cameraInserted = 0
-  try {
-    await client.query('BEGIN')
+  await db.transaction(async (client) => {
     if (cols.ts.length) {
       const r = await client.query<{ n: number }>(INSERT_READINGS_SQL, [cols.stationIds, cols.metrics, cols.ts, cols.values])
       readingsInserted = r.rows[0]!.n
@@ -115,14 +113,21 @@ export async function writeBatch(pool: pg.Pool, readings: readonly EnvReading[],
         dead.map((d) => d.accepted),
       ])
     }
-    await client.query('COMMIT')
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw err
-  } finally {
-    client.release()
-  }
+  })
   return { readingRows: cols.ts.length, readingsInserted, cameraRows: counts.length, cameraInserted, deadLetters: dead.length }
+}
+
+/** Writes the readings, camera periods and dead letters of a batch of entries in one transaction. */
+export function writeEntries(db: Database, entries: readonly Entry[]): Promise<WriteResult> {
+  const readings: EnvReading[] = []
+  const counts: CameraCount[] = []
+  const dead: DeadLetter[] = []
+  for (const e of entries) {
+    if (e.env) readings.push(e.env)
+    if (e.camera) counts.push(e.camera)
+    if (e.dead) dead.push(e.dead)
+  }
+  return writeBatch(db, readings, counts, dead)
 }
 
 /**

@@ -16,6 +16,7 @@ import {
 } from '../contract/index.ts'
 import { createLogger } from '../core/log.ts'
 import { metrics } from '../core/metrics.ts'
+import type { HealthMonitor } from './health.ts'
 import type { CameraStates } from './state/cameras.ts'
 import type { StationStates } from './state/stations.ts'
 
@@ -33,11 +34,18 @@ export class LiveHub {
     private readonly io: IoServer,
     private readonly stations: StationStates,
     private readonly cameras: CameraStates,
+    private readonly health: HealthMonitor,
     coalesceMs: number,
     private readonly now: () => number = Date.now,
   ) {
     io.on('connection', (socket) => this.onConnection(socket))
     this.timer = setInterval(() => this.flush(), coalesceMs)
+    health.onChange((h) => io.emit('health', { ...h, dataAt: this.dataAt() }))
+  }
+
+  private dataAt(): string | null {
+    const t = this.health.newestDataAt
+    return t === null ? null : new Date(t).toISOString()
   }
 
   markStations(ids: Iterable<string>): void {
@@ -55,20 +63,21 @@ export class LiveHub {
   /** Emits one frame per room with pending changes. */
   flush(): void {
     const at = new Date(this.now()).toISOString()
+    const dataAt = this.dataAt()
     if (this.dirtyStations.size) {
       const ids = [...this.dirtyStations]
       this.dirtyStations.clear()
       const states = ids.map((id) => this.stations.state(id)).filter((s): s is StationState => s !== null)
-      this.emit('stations', 'station', states, (list) => this.io.to('stations').emit('stations:delta', { at, stations: list }), (room, s) =>
-        this.io.to(room).emit('stations:delta', { at, stations: [s] }),
+      this.emit('stations', 'station', states, (list) => this.io.to('stations').emit('stations:delta', { at, dataAt, stations: list }), (room, s) =>
+        this.io.to(room).emit('stations:delta', { at, dataAt, stations: [s] }),
       )
     }
     if (this.dirtyCameras.size) {
       const ids = [...this.dirtyCameras]
       this.dirtyCameras.clear()
       const states = ids.map((id) => this.cameras.state(id)).filter((s): s is CameraState => s !== null)
-      this.emit('cameras', 'camera', states, (list) => this.io.to('cameras').emit('cameras:delta', { at, cameras: list }), (room, s) =>
-        this.io.to(room).emit('cameras:delta', { at, cameras: [s] }),
+      this.emit('cameras', 'camera', states, (list) => this.io.to('cameras').emit('cameras:delta', { at, dataAt, cameras: list }), (room, s) =>
+        this.io.to(room).emit('cameras:delta', { at, dataAt, cameras: [s] }),
       )
     }
   }
@@ -104,7 +113,7 @@ export class LiveHub {
   }
 
   snapshot(rooms: Room[]): Ack<Snapshot> {
-    const data: Snapshot = { at: new Date(this.now()).toISOString() }
+    const data: Snapshot = { at: new Date(this.now()).toISOString(), health: { ...this.health.current, dataAt: this.dataAt() } }
     const stationIds = new Set<string>()
     const cameraIds = new Set<string>()
     let allStations = false

@@ -5,7 +5,7 @@ import { loadConfigOrExit } from '../core/config.ts'
 import { createLifecycle } from '../core/lifecycle.ts'
 import { configureLogging, createLogger } from '../core/log.ts'
 import { startMaintenance } from '../db/maintenance.ts'
-import { createPool } from '../db/pool.ts'
+import { openPostgres } from '../db/postgres.ts'
 import { prepareDatabase } from '../db/setup.ts'
 import { CLIENT_DIR, serverOptions, startServer } from './service.ts'
 
@@ -18,12 +18,12 @@ async function main(): Promise<void> {
   if (!config.databaseUrl || !config.mqttUrl) {
     throw new Error(`start:server runs against real services: set ${!config.databaseUrl ? 'DATABASE_URL' : 'MQTT_URL'} (or use npm start for the all-in-one)`)
   }
-  const pool = createPool(config.databaseUrl, { max: 8, applicationName: 'ioc-server' })
-  life.onStop('database connections', () => pool.end())
-  const prepared = await prepareDatabase(pool, config, false)
-  const maintenance = startMaintenance(pool, prepared.mode, config.storage, config.ingest.maxAgeMs, { singleConnection: false })
-  life.onStop('maintenance', () => maintenance.stop())
-  const server = await startServer(serverOptions(config, pool, config.mqttUrl, CLIENT_DIR))
+  const db = openPostgres(config.databaseUrl, { max: 8, applicationName: 'ioc-server' })
+  life.onStop('database connections', () => db.end())
+  const prepared = await prepareDatabase(db, config)
+  const maintenance = startMaintenance(db, prepared.mode, config.storage, config.ingest.maxAgeMs)
+  life.onStop('maintenance', () => maintenance.stop(), { timeoutMs: 1000 })
+  const server = await startServer(serverOptions(config, db, config.mqttUrl, CLIENT_DIR))
   life.onStop('server', () => server.stop())
   log.info(`server running at ${server.url}`)
 }

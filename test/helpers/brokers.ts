@@ -2,7 +2,7 @@
 // broker (Mosquitto in CI, with MQTT 5 and shared subscriptions). Each test uses its own topic root so
 // tests sharing one Mosquitto never see each other's messages.
 import mqtt, { type MqttClient } from 'mqtt'
-import { startEmbeddedBroker } from '../../broker/embedded.ts'
+import { createEmbeddedBroker, type UnstartedBroker } from '../../broker/embedded.ts'
 
 export interface TestBroker {
   kind: 'embedded' | 'mosquitto'
@@ -10,6 +10,8 @@ export interface TestBroker {
   version: 4 | 5
   /** The broker has shared subscriptions ($share/group/filter). */
   shared: boolean
+  /** The embedded broker itself, for ingest to take messages at it as the all-in-one does. */
+  embedded: UnstartedBroker | null
   close(): Promise<void>
 }
 
@@ -19,10 +21,11 @@ export const BROKER_TARGETS: ('embedded' | 'mosquitto')[] = TEST_MQTT_URL ? ['em
 export async function openTestBroker(kind: 'embedded' | 'mosquitto'): Promise<TestBroker> {
   if (kind === 'mosquitto') {
     if (!TEST_MQTT_URL) throw new Error('TEST_MQTT_URL is not set')
-    return { kind, url: TEST_MQTT_URL, version: 5, shared: true, close: async () => {} }
+    return { kind, url: TEST_MQTT_URL, version: 5, shared: true, embedded: null, close: async () => {} }
   }
-  const b = await startEmbeddedBroker(0, '127.0.0.1')
-  return { kind, url: b.url, version: 4, shared: false, close: () => b.close() }
+  const b = await createEmbeddedBroker()
+  const started = await b.listen(0, '127.0.0.1')
+  return { kind, url: started.url, version: 4, shared: false, embedded: b, close: () => b.close() }
 }
 
 export function uniqueTopicRoot(): string {

@@ -4,33 +4,31 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { startEmbeddedDatabase } from '../../db/embedded/index.ts'
-import { createPool } from '../../db/pool.ts'
+import type { Database } from '../../db/database.ts'
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../db/embedded/index.ts'
+import { openPostgres } from '../../db/postgres.ts'
 
 export interface TestDatabase {
   kind: 'embedded' | 'postgres'
-  url: string
-  /** A pool sized for the target (one connection for the embedded database). */
-  pool: pg.Pool
+  /** The connection string of a PostgreSQL database (other processes can open it); null for the embedded one. */
+  url: string | null
+  db: Database
   close(): Promise<void>
 }
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || null
 
-export async function embeddedTestDatabase(): Promise<TestDatabase & { dataDir: string; stopServer(): Promise<void> }> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'ioc-test-db-'))
-  const db = await startEmbeddedDatabase(dataDir)
-  const pool = createPool(db.url, { singleConnection: true })
+export async function embeddedTestDatabase(dataDir?: string): Promise<TestDatabase & { db: EmbeddedDatabase; dataDir: string }> {
+  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'ioc-test-db-')))
+  const db = await startEmbeddedDatabase(dir)
   return {
     kind: 'embedded',
-    url: db.url,
-    pool,
-    dataDir,
-    stopServer: () => db.stop(),
+    url: null,
+    db,
+    dataDir: dir,
     async close() {
-      await pool.end().catch(() => {})
       await db.stop()
-      await rm(dataDir, { recursive: true, force: true })
+      if (!dataDir) await rm(dir, { recursive: true, force: true })
     },
   }
 }
@@ -44,13 +42,13 @@ export async function postgresTestDatabase(): Promise<TestDatabase> {
   await admin.end()
   const url = new URL(TEST_DATABASE_URL)
   url.pathname = `/${name}`
-  const pool = createPool(url.toString(), { max: 5 })
+  const db = openPostgres(url.toString(), { max: 5 })
   return {
     kind: 'postgres',
     url: url.toString(),
-    pool,
+    db,
     async close() {
-      await pool.end().catch(() => {})
+      await db.end().catch(() => {})
       const a = new pg.Client({ connectionString: TEST_DATABASE_URL! })
       await a.connect()
       await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)

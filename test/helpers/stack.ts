@@ -1,8 +1,11 @@
 // A running IOC over real connections for integration tests: a prepared database (migrated, demo province
 // seeded), ingest and server in this process on ephemeral ports, with a unique topic root.
 import mqtt, { type MqttClient } from 'mqtt'
+import { topicMap } from '../../contract/index.ts'
 import { loadConfig, type Config } from '../../core/config.ts'
 import { prepareDatabase, type PreparedDatabase } from '../../db/setup.ts'
+import { embeddedBrokerSource } from '../../ingest/embedded-source.ts'
+import { mqttSource } from '../../ingest/mqtt-source.ts'
 import { ingestOptions, startIngest, type IngestService } from '../../ingest/service.ts'
 import { serverOptions, startServer, type RunningServer } from '../../server/service.ts'
 import { openTestBroker, publisher, uniqueTopicRoot, type TestBroker } from './brokers.ts'
@@ -26,11 +29,16 @@ export function testConfig(env: Record<string, string> = {}): Readonly<Config> {
 export async function startStack(db: TestDatabase, broker: TestBroker, env: Record<string, string> = {}): Promise<Stack> {
   const config = testConfig(env)
   const topicRoot = uniqueTopicRoot()
-  const prepared = await prepareDatabase(db.pool, config, db.kind === 'embedded')
+  const prepared = await prepareDatabase(db.db, config)
   const clientId = `test-ingest-${Math.random().toString(36).slice(2, 8)}`
-  const ingest = await startIngest({ ...ingestOptions(config, db.pool, broker.url), mqttVersion: broker.version, topicRoot, clientId, shared: broker.shared })
+  const topics = topicMap(topicRoot)
+  // as the all-in-one does: at the embedded broker itself, or over MQTT from a real one
+  const source = broker.embedded
+    ? embeddedBrokerSource(broker.embedded, topics.isDeviceTopic)
+    : mqttSource({ url: broker.url, version: broker.version, clientId, filters: topics.deviceFilters, shared: broker.shared, receiveMaximum: config.ingest.receiveMaximum })
+  const ingest = await startIngest({ ...ingestOptions(config, db.db, source), topicRoot, workerId: clientId })
   const server = await startServer({
-    ...serverOptions(config, db.pool, broker.url, null),
+    ...serverOptions(config, db.db, broker.url, null),
     // the built-in dashboard unless a suite asks for a folder: no watcher on the repository's dashboards/
     dashboardsDir: 'DASHBOARDS_DIR' in env ? config.dashboardsDir : null,
     mqttVersion: broker.version,

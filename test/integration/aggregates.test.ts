@@ -18,14 +18,14 @@ describe.each(DATABASE_TARGETS)('aggregates on the %s database', (kind) => {
   let prepared: PreparedDatabase
   // a fixed "now" on a 5-minute boundary keeps bucket arithmetic exact
   const now = Math.floor(Date.now() / (5 * 60_000)) * 5 * 60_000
-  const round = (t = now, retention = false) => maintain(db.pool, prepared.mode, storage, MAX_AGE, t, retention)
+  const round = (t = now, retention = false) => maintain(db.db, prepared.mode, storage, MAX_AGE, t, retention)
 
   beforeAll(async () => {
     db = await openTestDatabase(kind)
-    prepared = await prepareDatabase(db.pool, testConfig({ SEED_DEMO: '1' }), kind === 'embedded')
+    prepared = await prepareDatabase(db.db, testConfig({ SEED_DEMO: '1' }))
     // three hours of one reading a minute: value = minutes before now
     const readings = Array.from({ length: 180 }, (_, i) => ({ stationId: 'QN-KK-001', ts: now - (i + 1) * 60_000, values: { pm25: i + 1, no2: 2 * (i + 1) } }))
-    await writeBatch(db.pool, readings, [], [])
+    await writeBatch(db.db, readings, [], [])
     await round()
   })
 
@@ -37,25 +37,25 @@ describe.each(DATABASE_TARGETS)('aggregates on the %s database', (kind) => {
   async function materializedRows(view: string): Promise<number> {
     let table = `${view}_store`
     if (prepared.backend === 'timescaledb') {
-      const m = await db.pool.query(
+      const m = await db.db.query(
         `SELECT format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name) AS t FROM timescaledb_information.continuous_aggregates WHERE view_name = $1`,
         [view],
       )
       table = m.rows[0].t
     }
-    return (await db.pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n
+    return (await db.db.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n
   }
 
   it('materializes 5-minute and hourly buckets equal to a GROUP BY over the raw readings', async () => {
     for (const [view, width] of [['env_5m', '5 minutes'], ['env_1h', '1 hour']] as const) {
-      const fromView = await db.pool.query(`SELECT bucket, avg, min, max, count FROM ${view} WHERE station_id = 'QN-KK-001' AND metric = 'pm25' ORDER BY bucket`)
-      const direct = await db.pool.query(
+      const fromView = await db.db.query(`SELECT bucket, avg, min, max, count FROM ${view} WHERE station_id = 'QN-KK-001' AND metric = 'pm25' ORDER BY bucket`)
+      const direct = await db.db.query(
         `SELECT time_bucket(INTERVAL '${width}', ts) AS bucket, avg(value), min(value), max(value), count(*) FROM station_readings
          WHERE station_id = 'QN-KK-001' AND metric = 'pm25' GROUP BY 1 ORDER BY 1`,
       )
       expect(fromView.rows).toEqual(direct.rows)
     }
-    const fives = await db.pool.query(`SELECT count(*)::int AS n FROM env_5m WHERE station_id = 'QN-KK-001' AND metric = 'pm25'`)
+    const fives = await db.db.query(`SELECT count(*)::int AS n FROM env_5m WHERE station_id = 'QN-KK-001' AND metric = 'pm25'`)
     expect(fives.rows[0].n).toBe(36)
     // and the round stored them (a query alone would compute them from the raw rows too)
     expect(await materializedRows('env_5m')).toBe(72)
@@ -63,45 +63,62 @@ describe.each(DATABASE_TARGETS)('aggregates on the %s database', (kind) => {
 
   it('re-materializes a bucket that receives a late reading at the next round', async () => {
     const late = now - 2 * HOUR + 30_000 // inside an already materialized 5-minute bucket
-    await writeBatch(db.pool, [{ stationId: 'QN-KK-001', ts: late, values: { pm25: 1000 } }], [], [])
+    await writeBatch(db.db, [{ stationId: 'QN-KK-001', ts: late, values: { pm25: 1000 } }], [], [])
     await round()
     const bucket = Math.floor(late / 300_000) * 300_000
-    const r = await db.pool.query(`SELECT max, count FROM env_5m WHERE station_id = 'QN-KK-001' AND metric = 'pm25' AND bucket = to_timestamp($1 / 1000.0)`, [bucket])
+    const r = await db.db.query(`SELECT max, count FROM env_5m WHERE station_id = 'QN-KK-001' AND metric = 'pm25' AND bucket = to_timestamp($1 / 1000.0)`, [bucket])
     expect(r.rows).toEqual([{ max: 1000, count: 6 }])
   })
 
   it('serves the current, not yet materialized bucket too', async () => {
     const ts = now + 60_000
-    await writeBatch(db.pool, [{ stationId: 'QN-KK-002', ts, values: { pm25: 42 } }], [], [])
-    const points = await stationSeries(db.pool, 'QN-KK-002', 'pm25', now - HOUR, now + 10 * 60_000, '5m')
+    await writeBatch(db.db, [{ stationId: 'QN-KK-002', ts, values: { pm25: 42 } }], [], [])
+    const points = await stationSeries(db.db, 'QN-KK-002', 'pm25', now - HOUR, now + 10 * 60_000, '5m')
     expect(points).toEqual([{ t: new Date(now).toISOString(), value: 42, min: 42, max: 42, count: 1 }])
   })
 
   it('starts daily buckets at midnight in Vietnam (UTC+7)', async () => {
-    const points = await stationSeries(db.pool, 'QN-KK-001', 'pm25', now - 2 * 86_400_000, now + HOUR, '1d')
+    const points = await stationSeries(db.db, 'QN-KK-001', 'pm25', now - 2 * 86_400_000, now + HOUR, '1d')
     expect(points.length).toBeGreaterThan(0)
     for (const p of points) expect(new Date(Date.parse(p.t) + 7 * HOUR).getUTCHours()).toBe(0)
     expect(points.reduce((n, p) => n + p.count, 0)).toBe(181)
   })
 
+  it('re-materializes a late reading in the Vietnam day that ended an hour ago', async () => {
+    // one o'clock in the morning in Vietnam, two days back: the day before has just ended
+    const day = 86_400_000
+    const vnMidnight = Math.floor((now - 2 * day - Date.parse('2000-01-03T00:00:00+07:00')) / day) * day + Date.parse('2000-01-03T00:00:00+07:00')
+    const at = vnMidnight + HOUR
+    const readings = Array.from({ length: 180 }, (_, i) => ({ stationId: 'QN-KK-005', ts: at - (i + 1) * 60_000, values: { pm25: 1 } }))
+    await writeBatch(db.db, readings, [], [])
+    await round(at)
+    await writeBatch(db.db, [{ stationId: 'QN-KK-005', ts: at - 2 * HOUR + 30_000, values: { pm25: 1 } }], [], [])
+    await round(at)
+    const points = await stationSeries(db.db, 'QN-KK-005', 'pm25', at - 2 * day, at + HOUR, '1d')
+    expect(points.map((p) => [p.t, p.count])).toEqual([
+      [new Date(vnMidnight - day).toISOString(), 121],
+      [new Date(vnMidnight).toISOString(), 60],
+    ])
+  })
+
   it('drops raw readings older than RETENTION_RAW in a retention round', async () => {
     const old = now - 12 * 24 * HOUR
-    await db.pool.query(`INSERT INTO station_readings VALUES ('QN-KK-003', 'pm25', to_timestamp($1 / 1000.0), 5)`, [old])
-    await db.pool.query(`INSERT INTO dead_letters (received_at, topic, code, reason, payload, payload_bytes) VALUES (to_timestamp($1 / 1000.0), 't', 'invalid_json', 'r', 'p', 1)`, [now - 40 * 24 * HOUR])
+    await db.db.query(`INSERT INTO station_readings VALUES ('QN-KK-003', 'pm25', to_timestamp($1 / 1000.0), 5)`, [old])
+    await db.db.query(`INSERT INTO dead_letters (received_at, topic, code, reason, payload, payload_bytes) VALUES (to_timestamp($1 / 1000.0), 't', 'invalid_json', 'r', 'p', 1)`, [now - 40 * 24 * HOUR])
     await round(now, true)
-    const raw = await db.pool.query(`SELECT count(*)::int AS n FROM station_readings WHERE station_id = 'QN-KK-003'`)
+    const raw = await db.db.query(`SELECT count(*)::int AS n FROM station_readings WHERE station_id = 'QN-KK-003'`)
     expect(raw.rows[0].n).toBe(0)
-    const dead = await db.pool.query(`SELECT count(*)::int AS n FROM dead_letters`)
+    const dead = await db.db.query(`SELECT count(*)::int AS n FROM dead_letters`)
     expect(dead.rows[0].n).toBe(0)
   })
 
   it.runIf(kind === 'embedded')('compresses TimescaleDB chunks older than COMPRESS_AFTER and still reads them', async () => {
     const ts = now - 9 * 24 * HOUR
-    await db.pool.query(`INSERT INTO station_readings VALUES ('QN-KK-004', 'pm25', to_timestamp($1 / 1000.0), 7.5)`, [ts])
+    await db.db.query(`INSERT INTO station_readings VALUES ('QN-KK-004', 'pm25', to_timestamp($1 / 1000.0), 7.5)`, [ts])
     await round(now, true)
-    const chunks = await db.pool.query(`SELECT count(*)::int AS n FROM timescaledb_information.chunks WHERE hypertable_name = 'station_readings' AND is_compressed`)
+    const chunks = await db.db.query(`SELECT count(*)::int AS n FROM timescaledb_information.chunks WHERE hypertable_name = 'station_readings' AND is_compressed`)
     expect(chunks.rows[0].n).toBeGreaterThan(0)
-    const r = await db.pool.query(`SELECT value FROM station_readings WHERE station_id = 'QN-KK-004'`)
+    const r = await db.db.query(`SELECT value FROM station_readings WHERE station_id = 'QN-KK-004'`)
     expect(r.rows).toEqual([{ value: 7.5 }])
   })
 })

@@ -120,7 +120,7 @@ describe('health when a dependency goes down (embedded services)', () => {
       const noBroker = await waitFor(() => get(stack, '/healthz'), (r) => r.status === 503, 'a 503')
       expect(noBroker.body).toMatchObject({ ok: false, database: 'up', broker: 'down' })
       expect(noBroker.body.problems[0]).toMatch(/^broker: not connected to mqtt:\/\/127\.0\.0\.1:\d+/)
-      await db.stopServer()
+      await db.db.stop()
       const neither = await waitFor(() => get(stack, '/healthz'), (r) => r.body.database === 'down', 'the database reported down', 30_000, 200)
       expect(neither.status).toBe(503)
       expect(neither.body.problems.some((p: string) => p.startsWith('database: '))).toBe(true)

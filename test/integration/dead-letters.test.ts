@@ -43,10 +43,10 @@ describe.each(STACK_TARGETS)('dead letters on $db database + $broker broker', (t
   it.each(cases)('dead-letters %s with its reason', async (_what, topic, payload, code, reason) => {
     const t = topic()
     const p = payload()
-    const before = await db.pool.query('SELECT coalesce(max(id), 0)::int AS id FROM dead_letters')
+    const before = await db.db.query('SELECT coalesce(max(id), 0)::int AS id FROM dead_letters')
     await stack.pub.publishAsync(t, p, { qos: 1 })
     const row = await waitFor(
-      () => db.pool.query('SELECT topic, code, reason, payload, payload_bytes, accepted FROM dead_letters WHERE id > $1', [before.rows[0].id]),
+      () => db.db.query('SELECT topic, code, reason, payload, payload_bytes, accepted FROM dead_letters WHERE id > $1', [before.rows[0].id]),
       (r) => r.rowCount === 1,
       `a dead letter for ${t}`,
     )
@@ -59,7 +59,7 @@ describe.each(STACK_TARGETS)('dead letters on $db database + $broker broker', (t
     const ts = now()
     await stack.pub.publishAsync(env('QN-KK-003'), envPayload(ts, { pm25: 22.5, so2: -4, temp: 'warm' as unknown as number, no2: 31 }), { qos: 1 })
     const stored = await waitFor(
-      () => db.pool.query(`SELECT metric, value FROM station_readings WHERE station_id = 'QN-KK-003' AND ts = to_timestamp($1 / 1000.0) ORDER BY metric`, [ts]),
+      () => db.db.query(`SELECT metric, value FROM station_readings WHERE station_id = 'QN-KK-003' AND ts = to_timestamp($1 / 1000.0) ORDER BY metric`, [ts]),
       (r) => r.rowCount === 2,
       'the two good values',
     )
@@ -67,7 +67,7 @@ describe.each(STACK_TARGETS)('dead letters on $db database + $broker broker', (t
       { metric: 'no2', value: 31 },
       { metric: 'pm25', value: 22.5 },
     ])
-    const dead = await db.pool.query(`SELECT code, reason, accepted FROM dead_letters WHERE topic = $1 AND accepted > 0`, [env('QN-KK-003')])
+    const dead = await db.db.query(`SELECT code, reason, accepted FROM dead_letters WHERE topic = $1 AND accepted > 0`, [env('QN-KK-003')])
     expect(dead.rows).toHaveLength(1)
     expect(dead.rows[0]).toMatchObject({ code: 'out_of_range', accepted: 2 })
     expect(dead.rows[0].reason).toContain('values.so2: -4 is outside')
@@ -79,7 +79,7 @@ describe.each(STACK_TARGETS)('dead letters on $db database + $broker broker', (t
     await stack.pub.publishAsync(env('QN-KK-004'), 'not json at all', { qos: 1 })
     await stack.pub.publishAsync(env('QN-KK-004'), envPayload(ts, { pm25: 5 }), { qos: 1 })
     await waitFor(
-      () => db.pool.query(`SELECT 1 FROM station_readings WHERE station_id = 'QN-KK-004' AND ts = to_timestamp($1 / 1000.0)`, [ts]),
+      () => db.db.query(`SELECT 1 FROM station_readings WHERE station_id = 'QN-KK-004' AND ts = to_timestamp($1 / 1000.0)`, [ts]),
       (r) => r.rowCount === 1,
       'the good reading',
     )
@@ -108,7 +108,7 @@ describe.each(STACK_TARGETS)('dead letters on $db database + $broker broker', (t
 
   it('dead-letters a message the database refuses and still stores the rest of its batch', async () => {
     // a rule only the database knows, so the message passes ingest's own checks
-    await db.pool.query('ALTER TABLE station_readings ADD CONSTRAINT test_no_666 CHECK (value <> 666)')
+    await db.db.query('ALTER TABLE station_readings ADD CONSTRAINT test_no_666 CHECK (value <> 666)')
     try {
       const ts = now()
       const good = (i: number) => envPayload(ts + i, { pm25: 10 + i })
@@ -119,16 +119,16 @@ describe.each(STACK_TARGETS)('dead letters on $db database + $broker broker', (t
         ...[3, 4, 5].map((i) => stack.pub.publishAsync(env('QN-KK-007'), good(i), { qos: 1 })),
       ])
       const rejected = await waitFor(
-        () => db.pool.query(`SELECT topic, reason, payload FROM dead_letters WHERE code = 'db_rejected'`),
+        () => db.db.query(`SELECT topic, reason, payload FROM dead_letters WHERE code = 'db_rejected'`),
         (r) => r.rowCount === 1,
         'the refused message dead-lettered',
       )
       expect(rejected.rows[0]).toMatchObject({ topic: env('QN-KK-008'), payload: envPayload(ts, { pm25: 666 }) })
       expect(rejected.rows[0].reason).toContain('test_no_666')
-      const stored = await db.pool.query(`SELECT count(*)::int AS n FROM station_readings WHERE station_id = 'QN-KK-007' AND ts >= to_timestamp($1 / 1000.0)`, [ts])
+      const stored = await db.db.query(`SELECT count(*)::int AS n FROM station_readings WHERE station_id = 'QN-KK-007' AND ts >= to_timestamp($1 / 1000.0)`, [ts])
       expect(stored.rows[0].n).toBe(6)
     } finally {
-      await db.pool.query('ALTER TABLE station_readings DROP CONSTRAINT test_no_666')
+      await db.db.query('ALTER TABLE station_readings DROP CONSTRAINT test_no_666')
     }
   })
 
@@ -137,7 +137,7 @@ describe.each(STACK_TARGETS)('dead letters on $db database + $broker broker', (t
     const topic = `${stack.topicRoot}/env/QN-KK-002\u0000x`
     await stack.pub.publishAsync(topic, envPayload(now(), { pm25: 1 }), { qos: 1 })
     const row = await waitFor(
-      () => db.pool.query(`SELECT topic, code FROM dead_letters WHERE topic = $1`, [topic.replace('\u0000', '\uFFFD')]),
+      () => db.db.query(`SELECT topic, code FROM dead_letters WHERE topic = $1`, [topic.replace('\u0000', '\uFFFD')]),
       (r) => r.rowCount === 1,
       'the dead letter with the NUL replaced',
     )
@@ -145,7 +145,7 @@ describe.each(STACK_TARGETS)('dead letters on $db database + $broker broker', (t
     // and ingest goes on
     const ts = now()
     await stack.pub.publishAsync(env('QN-KK-009'), envPayload(ts, { pm25: 3 }), { qos: 1 })
-    await waitFor(() => db.pool.query(`SELECT 1 FROM station_readings WHERE station_id = 'QN-KK-009' AND ts = to_timestamp($1 / 1000.0)`, [ts]), (r) => r.rowCount === 1, 'the next reading')
+    await waitFor(() => db.db.query(`SELECT 1 FROM station_readings WHERE station_id = 'QN-KK-009' AND ts = to_timestamp($1 / 1000.0)`, [ts]), (r) => r.rowCount === 1, 'the next reading')
   })
 
   it('rejects a bad dead-letter query with a 400 naming the parameter', async () => {

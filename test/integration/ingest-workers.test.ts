@@ -6,7 +6,6 @@ import mqtt from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { envPayload } from '../../contract/index.ts'
 import { startEmbeddedDatabase } from '../../db/embedded/index.ts'
-import { createPool } from '../../db/pool.ts'
 import { prepareDatabase } from '../../db/setup.ts'
 import { TEST_MQTT_URL, uniqueTopicRoot } from '../helpers/brokers.ts'
 import { embeddedTestDatabase, postgresTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '../helpers/databases.ts'
@@ -25,7 +24,7 @@ describe.skipIf(!real)('ingest worker processes on Mosquitto + PostgreSQL', () =
 
   beforeAll(async () => {
     db = await postgresTestDatabase()
-    await prepareDatabase(db.pool, testConfig(), false)
+    await prepareDatabase(db.db, testConfig())
   })
 
   afterAll(async () => {
@@ -42,7 +41,7 @@ describe.skipIf(!real)('ingest worker processes on Mosquitto + PostgreSQL', () =
   function worker(clientId: string, topicRoot: string): Proc {
     sessions.push(clientId)
     const p = spawnEntry('ingest/main.ts', {
-      DATABASE_URL: db.url,
+      DATABASE_URL: db.url!,
       MQTT_URL: TEST_MQTT_URL!,
       MQTT_TOPIC_ROOT: topicRoot,
       INGEST_CLIENT_ID: clientId,
@@ -71,7 +70,7 @@ describe.skipIf(!real)('ingest worker processes on Mosquitto + PostgreSQL', () =
 
   /** Rows and distinct readings in the time window a stream of `n` readings from `base` covers. */
   async function countStored(base: number, n: number) {
-    const r = await db.pool.query<{ rows: number; readings: number }>(
+    const r = await db.db.query<{ rows: number; readings: number }>(
       `SELECT count(*)::int AS rows, count(DISTINCT (station_id, ts))::int AS readings FROM station_readings
        WHERE ts >= to_timestamp($1 / 1000.0) AND ts < to_timestamp($2 / 1000.0) AND station_id = ANY($3)`,
       [base, base + Math.ceil(n / STATIONS.length) * 1000, STATIONS],
@@ -100,7 +99,7 @@ describe.skipIf(!real)('ingest worker processes on Mosquitto + PostgreSQL', () =
     expect(killedAt).toBe(800)
     const stored = await waitFor(() => countStored(base, n), (s) => s.rows >= n * 2, `${n * 2} rows`, 60_000, 250)
     expect(stored).toEqual({ rows: n * 2, readings: n })
-    const dead = await db.pool.query('SELECT count(*)::int AS n FROM dead_letters')
+    const dead = await db.db.query('SELECT count(*)::int AS n FROM dead_letters')
     expect(dead.rows[0].n).toBe(0)
     current.kill('SIGTERM')
     expect(await current.exited).toEqual({ code: 0, signal: null })
@@ -146,7 +145,7 @@ describe.skipIf(!real)('ingest worker processes on Mosquitto + PostgreSQL', () =
     const before = await countStored(base, n)
     expect(before.readings).toBeLessThan(n)
     b = spawnEntry('ingest/main.ts', {
-      DATABASE_URL: db.url,
+      DATABASE_URL: db.url!,
       MQTT_URL: TEST_MQTT_URL!,
       MQTT_TOPIC_ROOT: topicRoot,
       INGEST_CLIENT_ID: idB,
@@ -170,22 +169,21 @@ describe('embedded database durability', () => {
   it('keeps every committed reading across a SIGKILL of the database process, and takes new ones after reopening', async () => {
     const db = await embeddedTestDatabase()
     try {
-      await prepareDatabase(db.pool, testConfig(), true)
+      await prepareDatabase(db.db, testConfig())
       const base = Date.now() - 3_600_000
       const readings = Array.from({ length: 3000 }, (_, i) => ({ stationId: STATIONS[i % 20]!, ts: base + i * 1000, values: { pm25: i % 50, pm10: i % 70 } }))
-      for (let i = 0; i < readings.length; i += 500) await writeBatch(db.pool, readings.slice(i, i + 500), [], [])
-      // the embedded database's pid: the child that serves the pool's connection
+      for (let i = 0; i < readings.length; i += 500) await writeBatch(db.db, readings.slice(i, i + 500), [], [])
+      // the embedded database's own process, as its lock file names it
       const pid = Number(readFileSync(`${db.dataDir}/embedded.pid`, 'utf8'))
+      expect(pid).toBe(db.db.pid)
       process.kill(pid, 'SIGKILL')
-      await db.pool.end().catch(() => {})
+      await db.db.exited
       const again = await startEmbeddedDatabase(db.dataDir)
-      const pool = createPool(again.url, { singleConnection: true })
-      const r = await pool.query('SELECT count(*)::int AS n FROM station_readings')
+      const r = await again.query('SELECT count(*)::int AS n FROM station_readings')
       expect(r.rows[0].n).toBe(6000)
       // and the reopened database takes new readings (hypertables with continuous aggregates need TimescaleDB's TSL module loaded)
-      await writeBatch(pool, [{ stationId: 'QN-KK-001', ts: Date.now(), values: { pm25: 1 } }], [], [])
-      expect((await pool.query('SELECT count(*)::int AS n FROM station_readings')).rows[0].n).toBe(6001)
-      await pool.end()
+      await writeBatch(again, [{ stationId: 'QN-KK-001', ts: Date.now(), values: { pm25: 1 } }], [], [])
+      expect((await again.query('SELECT count(*)::int AS n FROM station_readings')).rows[0].n).toBe(6001)
       await again.stop()
     } finally {
       await db.close().catch(() => {})

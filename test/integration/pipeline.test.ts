@@ -42,7 +42,7 @@ describe.each(STACK_TARGETS)('pipeline on $db database + $broker broker', (targe
     await stack.pub.publishAsync(`${stack.topicRoot}/env/QN-KK-001`, envPayload(ts, { pm25: 87.5, pm10: 120.25 }), { qos: 1 })
 
     const rows = await waitFor(
-      () => db.pool.query(`SELECT metric, value, ts FROM station_readings WHERE station_id = 'QN-KK-001' AND ts = to_timestamp($1 / 1000.0) ORDER BY metric`, [ts]),
+      () => db.db.query(`SELECT metric, value, ts FROM station_readings WHERE station_id = 'QN-KK-001' AND ts = to_timestamp($1 / 1000.0) ORDER BY metric`, [ts]),
       (r) => r.rowCount === 2,
       'the reading in station_readings',
     )
@@ -73,7 +73,7 @@ describe.each(STACK_TARGETS)('pipeline on $db database + $broker broker', (targe
     await stack.pub.publishAsync(`${stack.topicRoot}/camera/${cam.id}`, cameraPayload(ts, 60, { person: 17 }, 42), { qos: 1 })
     const got = await waitFor(() => api(`/api/cameras/${cam.id}`), (r) => r.body.inside === 42, 'the camera KPIs')
     expect(got.body).toMatchObject({ id: cam.id, inside: 42, arrivalsLastHour: 17, lastCounts: { person: 17 }, status: 'online' })
-    const row = await db.pool.query('SELECT person, inside, period_sec FROM camera_counts WHERE camera_id = $1', [cam.id])
+    const row = await db.db.query('SELECT person, inside, period_sec FROM camera_counts WHERE camera_id = $1', [cam.id])
     expect(row.rows).toEqual([{ person: 17, inside: 42, period_sec: 60 }])
   })
 
@@ -87,7 +87,7 @@ describe.each(STACK_TARGETS)('pipeline on $db database + $broker broker', (targe
     const payload = envPayload(ts, { noise: 61.5 })
     for (let i = 0; i < 3; i++) await stack.pub.publishAsync(`${stack.topicRoot}/env/QN-TO-001`, payload, { qos: 1 })
     await waitFor(duplicates, (n) => n === before + 2, 'two duplicate rows counted')
-    const n = await db.pool.query(`SELECT count(*)::int AS n FROM station_readings WHERE station_id = 'QN-TO-001' AND ts = to_timestamp($1 / 1000.0)`, [ts])
+    const n = await db.db.query(`SELECT count(*)::int AS n FROM station_readings WHERE station_id = 'QN-TO-001' AND ts = to_timestamp($1 / 1000.0)`, [ts])
     expect(n.rows[0].n).toBe(1)
   })
 

@@ -11,14 +11,14 @@ describe('TimescaleDB policies', () => {
   let db: TestDatabase
   beforeAll(async () => {
     db = await embeddedTestDatabase()
-    await migrate(db.pool)
+    await migrate(db.db)
   })
   afterAll(async () => {
     await db?.close()
   })
 
   async function jobs() {
-    const r = await db.pool.query<{ proc_name: string; hypertable_name: string; config: Record<string, unknown> }>(
+    const r = await db.db.query<{ proc_name: string; hypertable_name: string; config: Record<string, unknown> }>(
       `SELECT j.proc_name, coalesce(ca.view_name, j.hypertable_name) AS hypertable_name, j.config
        FROM timescaledb_information.jobs j
        LEFT JOIN timescaledb_information.continuous_aggregates ca ON ca.materialization_hypertable_name = j.hypertable_name
@@ -30,7 +30,7 @@ describe('TimescaleDB policies', () => {
 
   it('installs refresh, compression and retention policies from the configuration', async () => {
     const c = testConfig({ RETENTION_RAW: '30d', RETENTION_5M: '60d', RETENTION_1H: '0', COMPRESS_AFTER: '7d', INGEST_MAX_AGE: '7d' })
-    await applyPolicies(db.pool, c.storage, c.ingest.maxAgeMs)
+    await applyPolicies(db.db, c.storage, c.ingest.maxAgeMs)
     const all = await jobs()
     const refresh = all.filter((j) => j.proc_name === 'policy_refresh_continuous_aggregate')
     expect(refresh.map((j) => j.hypertable_name).sort()).toEqual(['camera_1d', 'camera_1h', 'camera_5m', 'env_1d', 'env_1h', 'env_5m'])
@@ -45,13 +45,14 @@ describe('TimescaleDB policies', () => {
 
   it('replaces the policies when the configuration changes, without duplicates', async () => {
     const c = testConfig({ RETENTION_RAW: '0', COMPRESS_AFTER: '0', INGEST_MAX_AGE: '1d' })
-    await applyPolicies(db.pool, c.storage, c.ingest.maxAgeMs)
-    await applyPolicies(db.pool, c.storage, c.ingest.maxAgeMs)
+    await applyPolicies(db.db, c.storage, c.ingest.maxAgeMs)
+    await applyPolicies(db.db, c.storage, c.ingest.maxAgeMs)
     const all = await jobs()
     expect(all.filter((j) => j.proc_name === 'policy_refresh_continuous_aggregate')).toHaveLength(6)
     expect(all.filter((j) => j.proc_name === 'policy_compression')).toHaveLength(0)
     expect(all.filter((j) => j.proc_name === 'policy_retention').map((j) => j.hypertable_name).sort()).toEqual(['camera_5m', 'env_5m'])
     // a one-day INGEST_MAX_AGE still leaves the daily aggregate a window of the two buckets TimescaleDB requires
-    expect(all.find((j) => j.hypertable_name === 'env_1d')?.config).toMatchObject({ start_offset: '72:00:00', end_offset: '24:00:00' })
+    // and its window runs on to the UTC midnight after Vietnam's, so the day that just ended is materialized whole
+    expect(all.find((j) => j.hypertable_name === 'env_1d')?.config).toMatchObject({ start_offset: '72:00:00', end_offset: '-07:00:00' })
   })
 })

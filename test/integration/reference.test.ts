@@ -7,7 +7,6 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmbeddedDatabase } from '../../db/embedded/index.ts'
 import { migrate } from '../../db/migrate.ts'
-import { createPool } from '../../db/pool.ts'
 import { loadReference, seedDemoIfEmpty, upsertCameras, upsertStations, upsertUnits } from '../../db/reference.ts'
 import { readDemoFiles } from '../../db/seed/demo-files.ts'
 import { DATABASE_TARGETS, TEST_DATABASE_URL, openTestDatabase, type TestDatabase } from '../helpers/databases.ts'
@@ -17,7 +16,7 @@ describe.each(DATABASE_TARGETS)('reference data on the %s database', (kind) => {
 
   beforeAll(async () => {
     db = await openTestDatabase(kind)
-    await migrate(db.pool)
+    await migrate(db.db)
   })
 
   afterAll(async () => {
@@ -25,18 +24,18 @@ describe.each(DATABASE_TARGETS)('reference data on the %s database', (kind) => {
   })
 
   it('seeds the demo province into an empty database once', async () => {
-    const first = await seedDemoIfEmpty(db.pool)
+    const first = await seedDemoIfEmpty(db.db)
     expect(first.seeded).toBe(true)
     expect(first.counts).toEqual({ units: 29, stations: 140, cameras: 60 })
-    const second = await seedDemoIfEmpty(db.pool)
+    const second = await seedDemoIfEmpty(db.db)
     expect(second).toEqual({ seeded: false, counts: { units: 0, stations: 0, cameras: 0 } })
-    const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM stations')
+    const { rows } = await db.db.query<{ n: number }>('SELECT count(*)::int AS n FROM stations')
     expect(rows[0]!.n).toBe(140)
   })
 
   it('reads back exactly what was loaded, geometry included', async () => {
     const demo = await readDemoFiles()
-    const loaded = await loadReference(db.pool)
+    const loaded = await loadReference(db.db)
     const byId = <T extends { id: string }>(xs: T[]) => [...xs].sort((a, b) => (a.id < b.id ? -1 : 1))
     expect(loaded.units).toEqual(byId(demo.units))
     expect(loaded.stations).toEqual(byId(demo.stations))
@@ -45,12 +44,12 @@ describe.each(DATABASE_TARGETS)('reference data on the %s database', (kind) => {
   })
 
   it('updates a changed station and leaves the others alone', async () => {
-    const before = await loadReference(db.pool)
+    const before = await loadReference(db.db)
     const station = before.stations.find((s) => s.id === 'QN-NC-001')!
     const changed = { ...station, name: 'Trạm quan trắc nước sông Diễn Vọng', lon: station.lon + 0.001, expectedIntervalSec: 600 }
     const unchanged = before.stations.find((s) => s.id === 'QN-KK-001')!
-    expect(await upsertStations(db.pool, [changed, unchanged])).toBe(1) // the identical row is not rewritten
-    const after = await loadReference(db.pool)
+    expect(await upsertStations(db.db, [changed, unchanged])).toBe(1) // the identical row is not rewritten
+    const after = await loadReference(db.db)
     expect(after.stations.find((s) => s.id === 'QN-NC-001')).toEqual(changed)
     expect(after.stations.filter((s) => s.id !== 'QN-NC-001')).toEqual(before.stations.filter((s) => s.id !== 'QN-NC-001'))
   })
@@ -59,18 +58,18 @@ describe.each(DATABASE_TARGETS)('reference data on the %s database', (kind) => {
     const ring: [number, number][] = [[107, 21], [107.01, 21], [107.01, 21.01], [107, 21]]
     const child = { id: 'QN-HL-HG-K1', parentId: 'QN-HL-HG-KV', name: 'Khu 1', level: 'khu', geometry: null, approximate: false }
     const parent = { id: 'QN-HL-HG-KV', parentId: 'QN-HL-HG', name: 'Khu vực', level: 'khu vực', geometry: { type: 'Polygon' as const, coordinates: [ring] }, approximate: true }
-    expect(await upsertUnits(db.pool, [child, parent])).toBe(2)
+    expect(await upsertUnits(db.db, [child, parent])).toBe(2)
     const moved = { ...child, parentId: 'QN-HL-HG' }
-    expect(await upsertUnits(db.pool, [moved])).toBe(1)
-    const units = (await loadReference(db.pool)).units
+    expect(await upsertUnits(db.db, [moved])).toBe(1)
+    const units = (await loadReference(db.db)).units
     expect(units.find((u) => u.id === 'QN-HL-HG-K1')).toEqual(moved)
     expect(units.find((u) => u.id === 'QN-HL-HG-KV')).toEqual(parent)
   })
 
   it('upserts cameras, a repeated id in one batch keeping the last', async () => {
     const cam = { id: 'TEST-CAM-1', name: 'Camera thử', kind: 'road' as const, site: 'QL18', unitId: 'QN-UB', lon: 106.78, lat: 21.04, capacity: null, expectedIntervalSec: 60 }
-    expect(await upsertCameras(db.pool, [cam, { ...cam, capacity: 50, kind: 'service_center' }])).toBe(1)
-    const stored = (await loadReference(db.pool)).cameras.find((c) => c.id === 'TEST-CAM-1')
+    expect(await upsertCameras(db.db, [cam, { ...cam, capacity: 50, kind: 'service_center' }])).toBe(1)
+    const stored = (await loadReference(db.db)).cameras.find((c) => c.id === 'TEST-CAM-1')
     expect(stored).toEqual({ ...cam, capacity: 50, kind: 'service_center' })
   })
 
@@ -83,10 +82,10 @@ describe.each(DATABASE_TARGETS)('reference data on the %s database', (kind) => {
         file,
         ['id,name,kind,unit_id,lon,lat,expected_interval_sec', 'T-1,Trạm một,air,,107.1,21.0,60', 'T-2,Trạm hai,water,,abc,21.0,300', 'T-3,Trạm ba,noise,,107.2,21.1,'].join('\n'),
       )
-      const run = await runCli(['stations', file], { DATABASE_URL: fresh.url })
+      const run = await runCli(['stations', file], { DATABASE_URL: fresh.url! })
       expect(run.code, run.stderr).toBe(2)
       expect(run.stderr).toContain('row 3, field lon')
-      const stations = (await loadReference(fresh.pool)).stations
+      const stations = (await loadReference(fresh.db)).stations
       expect(stations.map((s) => s.id)).toEqual(['T-1', 'T-3'])
     } finally {
       await rm(dir, { recursive: true, force: true })
@@ -105,10 +104,8 @@ describe('db:load without DATABASE_URL', () => {
       expect(run.code).toBe(0)
       expect(run.stdout).toContain('loaded 1 stations into the embedded database')
       const db = await startEmbeddedDatabase(join(dataDir, 'timescaledb'))
-      const pool = createPool(db.url, { singleConnection: true })
-      const r = await pool.query(`SELECT id, kind FROM stations`)
+      const r = await db.query(`SELECT id, kind FROM stations`)
       expect(r.rows).toEqual([{ id: 'CITY-01', kind: 'air' }])
-      await pool.end()
       await db.stop()
     } finally {
       await rm(dataDir, { recursive: true, force: true })

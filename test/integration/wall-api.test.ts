@@ -106,12 +106,12 @@ describe.each(STACK_TARGETS)('wall REST API on $db database + $broker broker', (
   beforeAll(async () => {
     t = await openStack(target)
     stack = t.stack
-    await writeBatch(t.db.pool, [...aqiReadings(), ...baselineReadings()], [...baselineCounts(), ...seriesCounts()], [])
+    await writeBatch(t.db.db, [...aqiReadings(), ...baselineReadings()], [...baselineCounts(), ...seriesCounts()], [])
     // Materialize the seeded hours. Where TimescaleDB's scheduler runs policies, one may already have
     // materialized these hours empty, and a real-time aggregate hides back-dated rows below its watermark
     // until the next run; refreshing explicitly, as the embedded round does, makes them visible now.
     const mode = stack.prepared.mode === 'policies' ? 'manual-timescaledb' : stack.prepared.mode
-    await maintain(t.db.pool, mode, stack.config.storage, stack.config.ingest.maxAgeMs, Date.now(), false)
+    await maintain(t.db.db, mode, stack.config.storage, stack.config.ingest.maxAgeMs, Date.now(), false)
   })
   afterAll(() => closeStack(t ?? {}))
 

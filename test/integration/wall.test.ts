@@ -112,7 +112,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(`the operations wall in Chromium (${target.
     await cp(join(ROOT, 'dashboards', 'operations.yaml'), join(dashboardsDir, 'operations.yaml'))
     await writeFile(join(dashboardsDir, 'rotation.yaml'), ROTATION_YAML)
     server = await startServer({
-      ...serverOptions(t.stack.config, t.db.pool, t.broker.url, CLIENT_DIR),
+      ...serverOptions(t.stack.config, t.db.db, t.broker.url, CLIENT_DIR),
       dashboardsDir,
       mqttVersion: t.broker.version,
       topicRoot: t.stack.topicRoot,

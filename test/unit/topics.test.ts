@@ -17,12 +17,17 @@ describe('topicMap', () => {
     expect(topics.camera('cam-7')).toBe('ioc/v1/camera/cam-7')
   })
 
-  it('subscribes to every device with one single-level wildcard per kind', () => {
-    expect(topics.deviceFilters).toEqual(['ioc/v1/env/+', 'ioc/v1/camera/+'])
+  it('subscribes to every device topic, odd levels included, with one multi-level wildcard per kind', () => {
+    expect(topics.deviceFilters).toEqual(['ioc/v1/env/#', 'ioc/v1/camera/#'])
   })
 
-  it('publishes live batches under live', () => {
-    expect([topics.liveEnv, topics.liveCamera, topics.liveFilter]).toEqual(['ioc/v1/live/env', 'ioc/v1/live/camera', 'ioc/v1/live/+'])
+  it('counts every topic the device filters match as a device topic, and nothing else', () => {
+    for (const t of ['ioc/v1/env/QN-KK-001', 'ioc/v1/env/', 'ioc/v1/env/a/b', 'ioc/v1/env', 'ioc/v1/camera/c1', 'ioc/v1/camera']) expect(topics.isDeviceTopic(t), t).toBe(true)
+    for (const t of ['ioc/v1/environment/x', 'ioc/v1/live/env', 'ioc/v2/env/a', 'other/env/a', 'ioc/v1/cameras/x']) expect(topics.isDeviceTopic(t), t).toBe(false)
+  })
+
+  it('publishes live batches and ingest heartbeats under live', () => {
+    expect([topics.liveEnv, topics.liveCamera, topics.liveIngest, topics.liveFilter]).toEqual(['ioc/v1/live/env', 'ioc/v1/live/camera', 'ioc/v1/live/ingest', 'ioc/v1/live/+'])
   })
 
   it('uses a custom root everywhere', () => {
@@ -31,8 +36,8 @@ describe('topicMap', () => {
       'hanoi/test-42/env/a',
       'hanoi/test-42/camera/b',
       'hanoi/test-42/live/env',
-      'hanoi/test-42/env/+',
-      'hanoi/test-42/camera/+',
+      'hanoi/test-42/env/#',
+      'hanoi/test-42/camera/#',
     ])
   })
 

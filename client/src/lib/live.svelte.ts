@@ -8,6 +8,7 @@ import type {
   CamerasDelta,
   CameraSummary,
   ClientToServerEvents,
+  LiveHealth,
   ServerToClientEvents,
   Snapshot,
   StationsDelta,
@@ -52,8 +53,10 @@ export class LiveData {
   connection = $state<ConnectionState>('connecting')
   /** Reconnection attempts since the connection was lost. */
   attempt = $state(0)
-  /** When the server last said something about the data (snapshot or delta), epoch ms. */
+  /** Commit time of the newest data the server has (epoch ms): "data as of" stops when the data stops. */
   asOf = $state<number | null>(null)
+  /** Whether data is flowing (database, broker, ingest), as the server last said; null before the first word. */
+  health = $state<LiveHealth | null>(null)
   /** Bumps when stations or cameras changed, at most every PANEL_INTERVAL_MS. */
   panelVersion = $state(0)
   /** Bumps on every snapshot (connect, reconnect, reference change): panels refetch their history. */
@@ -90,14 +93,18 @@ export class LiveData {
     s.on('stations:delta', (d) => {
       wallStats.deltas++
       for (const st of d.stations) this.#pendingStations.set(st.id, st)
-      this.#noteAsOf(d.at)
+      this.#noteAsOf(d.dataAt)
       this.#schedule()
     })
     s.on('cameras:delta', (d) => {
       wallStats.deltas++
       for (const c of d.cameras) this.#pendingCameras.set(c.id, c)
-      this.#noteAsOf(d.at)
+      this.#noteAsOf(d.dataAt)
       this.#schedule()
+    })
+    s.on('health', (h) => {
+      this.health = h
+      this.#noteAsOf(h.dataAt)
     })
     s.on('reference:changed', () => this.#subscribe())
     s.on('wall:changed', (w) => (this.wall = w))
@@ -133,7 +140,8 @@ export class LiveData {
     for (const c of snap.cameras ?? []) this.cameras.set(c.id, c)
     this.#pendingStations.clear()
     this.#pendingCameras.clear()
-    this.asOf = Date.parse(snap.at)
+    this.health = snap.health
+    this.asOf = snap.health.dataAt === null ? null : Date.parse(snap.health.dataAt)
     wallStats.snapshots++
     this.connection = 'live'
     this.attempt = 0
@@ -142,7 +150,8 @@ export class LiveData {
     this.#bumpPanels(true)
   }
 
-  #noteAsOf(at: string): void {
+  #noteAsOf(at: string | null): void {
+    if (at === null) return
     const t = Date.parse(at)
     if (this.asOf === null || t > this.asOf) this.asOf = t
   }

@@ -10,15 +10,9 @@
 
 import type { MqttClient } from 'mqtt'
 import type { IPublishPacket, Packet } from 'mqtt-packet'
+import { NOOP_ACK, type HeldAck } from './source.ts'
 
 type SendPacket = (packet: Packet, cb?: (err?: Error) => void, ...rest: unknown[]) => void
-
-export interface HeldAck {
-  /** Sends the held PUBACK, if the connection it belongs to is still open. */
-  release(): void
-}
-
-const NOOP_ACK: HeldAck = { release() {} }
 
 interface Hold {
   connection: number
