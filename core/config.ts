@@ -94,7 +94,7 @@ export const CONFIG_VARIABLES: Record<string, { default: string; description: st
   INGEST_MAX_FUTURE: { default: '5m', description: 'Readings further ahead of the receive time are dead-lettered.' },
   INGEST_CLIENT_ID: { default: 'ioc-ingest-<hostname>', description: 'MQTT client id; keep it stable per worker so its persistent session survives restarts.' },
   INGEST_RECEIVE_MAXIMUM: { default: '5000', description: 'MQTT 5 Receive Maximum: unacknowledged messages the broker may send ingest at once.' },
-  INGEST_SHARED: { default: '1 with MQTT_URL, 0 embedded', description: 'Subscribe through $share/ioc-ingest/… so several workers split the load.' },
+  INGEST_SHARED: { default: '0', description: 'Subscribe through $share/ioc-ingest/… so several workers split the load (needs a broker with shared subscriptions; see the caveat on broker restarts in README).' },
   INGEST_HTTP_PORT: { default: '9464', description: 'Port of /healthz and /metrics of a standalone ingest process.' },
   RETENTION_RAW: { default: '90d', description: 'Drop raw readings older than this (0 = keep).' },
   RETENTION_5M: { default: '400d', description: 'Drop 5-minute aggregates older than this (0 = keep).' },
@@ -230,7 +230,9 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       maxFutureMs: duration('INGEST_MAX_FUTURE', '5m'),
       clientId: read('INGEST_CLIENT_ID') ?? `ioc-ingest-${hostname()}`,
       receiveMaximum: int('INGEST_RECEIVE_MAXIMUM', 5000, 1, 65_535),
-      shared: bool('INGEST_SHARED', mqttUrl !== null),
+      // off by default: Mosquitto 2.0 restores a plain subscription from its persistence after a restart,
+      // but not a shared one, so a lone worker is safest on a plain one (ARCHITECTURE.md, "Scale-out")
+      shared: bool('INGEST_SHARED', false),
       httpPort: int('INGEST_HTTP_PORT', 9464, 0, 65535),
     },
     storage: {

@@ -18,6 +18,8 @@ export interface MqttConnectOptions {
   receiveMaximum?: number
   /** Called with the client before it connects. */
   setup?: (client: MqttClient) => void
+  /** Longest wait between reconnection attempts (default 30 s). */
+  maxBackoffMs?: number
 }
 
 const MIN_BACKOFF_MS = 500
@@ -52,7 +54,7 @@ export function connectMqtt(o: MqttConnectOptions): MqttClient {
     if (client.disconnecting || client.disconnected) return // we are closing it ourselves
     failures++
     // exponential backoff with jitter: a restarting broker is not hammered by every worker at once
-    const next = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** Math.min(failures, 8))
+    const next = Math.min(o.maxBackoffMs ?? MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** Math.min(failures, 8))
     client.options.reconnectPeriod = Math.round(next * (0.5 + Math.random() / 2))
     if (failures === 1 || failures % 10 === 0) log.warn(`${o.clientId} disconnected from ${o.url}; retrying`, { attempt: failures })
   })

@@ -87,8 +87,17 @@ export function toEntry(topic: string, device: DeviceTopic, payload: Uint8Array,
   return { env: null, camera: parsed.value, dead, rows: (parsed.value ? 1 : 0) + (dead ? 1 : 0) }
 }
 
-/** The entry for a message whose handling threw: dead-lettered with the error, so it is acknowledged once and never loops. */
-export function internalErrorEntry(topic: string, payload: Uint8Array, err: unknown): Entry {
-  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
-  return { env: null, camera: null, dead: deadLetter(topic, payload, [{ code: 'internal_error', message: `handling failed: ${message.slice(0, 500)}` }], 0), rows: 1 }
+/**
+ * toEntry that cannot throw: should handling a message ever fail (a bug), the message becomes an
+ * internal_error dead letter carrying the error, so it is stored and acknowledged once instead of crashing
+ * ingest and coming back from the broker at every restart.
+ */
+export function safeEntry(topic: string, device: DeviceTopic, payload: Uint8Array, known: KnownDevices, now: number, limits: IngestLimits): { entry: Entry; error: unknown } {
+  try {
+    return { entry: toEntry(topic, device, payload, known, now, limits), error: null }
+  } catch (err) {
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+    const dead = deadLetter(topic, payload, [{ code: 'internal_error', message: `handling failed: ${message.slice(0, 500)}` }], 0)
+    return { entry: { env: null, camera: null, dead, rows: 1 }, error: err }
+  }
 }

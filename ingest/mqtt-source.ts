@@ -45,6 +45,9 @@ export function mqttSource(o: MqttSourceOptions): MqttSource {
           persistentSession: true,
           sessionExpirySec: 7 * 86_400,
           receiveMaximum: o.receiveMaximum,
+          // back within 2 s of the broker: devices reconnect fast too, and with a shared subscription (which
+          // Mosquitto 2.0 does not restore after a restart) what they send before ingest resubscribes is lost
+          maxBackoffMs: 2000,
           setup(c) {
             const acks = deferPubacks(c)
             c.handleMessage = (packet, done) => {

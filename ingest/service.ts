@@ -18,7 +18,7 @@ import { createLogger } from '../core/log.ts'
 import { metrics } from '../core/metrics.ts'
 import { describeDatabaseError, type Database } from '../db/database.ts'
 import { Batcher } from './batcher.ts'
-import { internalErrorEntry, toEntry, type KnownDevices } from './entries.ts'
+import { safeEntry, type KnownDevices } from './entries.ts'
 import { writeIsolatingBadEntries, type Item } from './isolate.ts'
 import type { Delivery, HeldAck, MessageSource } from './source.ts'
 import { writeEntries, type WriteResult } from './writer.ts'
@@ -138,6 +138,7 @@ export async function startIngest(o: IngestOptions): Promise<IngestService> {
     highWaterRows: o.batchMaxRows * 4,
     rowsOf: (item) => item.entry.rows,
     flush: (items) => commit(items),
+    now,
     onFlushError(err, attempt) {
       metrics.batchFailures.inc()
       metrics.databaseUp.set(0)
@@ -188,18 +189,10 @@ export async function startIngest(o: IngestOptions): Promise<IngestService> {
 
   /** Turns a message into a batch entry; total: whatever arrives ends as data or a dead letter. */
   function accept(d: Delivery, device: DeviceTopic): void {
-    let item: Pending
-    try {
-      const entry = toEntry(d.topic, device, d.payload, devices, now(), o.limits)
-      metrics.messagesIn.inc({ kind: device.kind, outcome: entry.dead ? (entry.env || entry.camera ? 'partial' : 'dead') : 'stored' })
-      item = { entry, topic: d.topic, payload: d.payload, ack: d.ack }
-    } catch (err) {
-      // a bug in a parser must not turn a message into a crash, nor into a redelivery loop
-      log.error('a message failed its handler; dead-lettering it as internal_error', { topic: d.topic.slice(0, 200), error: err })
-      metrics.messagesIn.inc({ kind: 'unknown', outcome: 'dead' })
-      item = { entry: internalErrorEntry(d.topic, d.payload, err), topic: d.topic, payload: d.payload, ack: d.ack }
-    }
-    batcher.add(item)
+    const { entry, error } = safeEntry(d.topic, device, d.payload, devices, now(), o.limits)
+    if (error) log.error('a message failed its handler; dead-lettered it as internal_error', { topic: d.topic.slice(0, 200), error })
+    metrics.messagesIn.inc({ kind: device.kind, outcome: entry.dead ? (entry.env || entry.camera ? 'partial' : 'dead') : 'stored' })
+    batcher.add({ entry, topic: d.topic, payload: d.payload, ack: d.ack })
   }
 
   function handle(d: Delivery): void | Promise<void> {

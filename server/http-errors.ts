@@ -27,6 +27,22 @@ function isDatabaseDown(err: unknown): boolean {
   )
 }
 
+/** First in line: a URL whose percent-encoding does not decode is malformed (400), whatever route it aims at. */
+export function rejectMalformedUrl(req: Request, res: Response, next: NextFunction): void {
+  try {
+    decodeURIComponent(req.path)
+  } catch {
+    sendError(res, 400, { code: 'bad_request', message: 'the URL is malformed (bad percent-encoding)' })
+    return
+  }
+  next()
+}
+
+/** Last in line before errorHandler: nothing served this path. */
+export function notFound(_req: Request, res: Response): void {
+  sendError(res, 404, CLIENT_ERRORS[404]!)
+}
+
 export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
   if (res.headersSent) {
     res.destroy()

@@ -27,7 +27,7 @@ import { connectMqtt } from '../core/mqtt.ts'
 import type { Database } from '../db/database.ts'
 import { loadReference } from '../db/reference.ts'
 import { DashboardStore } from './dashboards.ts'
-import { errorHandler } from './http-errors.ts'
+import { errorHandler, notFound, rejectMalformedUrl } from './http-errors.ts'
 import { HealthMonitor } from './health.ts'
 import { LiveHub, type IoServer } from './live-hub.ts'
 import { loadCameraLastSeen, loadHourlySums, loadLatest, loadRecentCameraPeriods, referenceStamp } from './repository.ts'
@@ -155,6 +155,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const dashboards = new DashboardStore({ dir: o.dashboardsDir, mapStyleUrl: o.mapStyleUrl, now, onChange: (wall) => io.emit('wall:changed', wall) })
   await dashboards.start()
 
+  app.use(rejectMalformedUrl)
   app.use((req, res, next) => {
     res.on('finish', () => metrics.httpRequests.inc({ route: req.route?.path ? `${req.baseUrl}${req.route.path}` : 'other', status: res.statusCode }))
     next()
@@ -181,6 +182,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     app.use('/assets', express.static(join(o.clientDir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }))
     app.use(express.static(o.clientDir, { maxAge: 0 }))
   }
+  app.use(notFound)
   app.use(errorHandler)
 
   mqtt = connectMqtt({

@@ -129,6 +129,8 @@ export interface PixelStats {
   colours: number
   /** Pixels within a small distance of each VN_AQI band colour (circles are drawn at 95 % opacity). */
   bandPixels: Record<AqiBandKey, number>
+  /** Pixels within the same distance of each extra colour asked for, by name. */
+  extraPixels: Record<string, number>
 }
 
 /**
@@ -136,8 +138,9 @@ export interface PixelStats {
  * page because the browser already decodes PNG; the map's own WebGL canvas cannot be read back
  * (preserveDrawingBuffer is off), but a compositor screenshot of it can.
  */
-export function pngPixelStats(page: Page, png: Buffer, tolerance = 16): Promise<PixelStats> {
-  const bands = AQI_BANDS.map((b) => ({ key: b.key, rgb: [...b.rgb] }))
+export function pngPixelStats(page: Page, png: Buffer, tolerance = 16, extra: Record<string, string> = {}): Promise<PixelStats> {
+  const hex = (h: string) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16))
+  const bands = [...AQI_BANDS.map((b) => ({ key: b.key, rgb: [...b.rgb], extra: false })), ...Object.entries(extra).map(([key, h]) => ({ key, rgb: hex(h), extra: true }))]
   return page.evaluate(
     async ({ dataUrl, bands, tolerance }) => {
       const img = new Image()
@@ -150,17 +153,18 @@ export function pngPixelStats(page: Page, png: Buffer, tolerance = 16): Promise<
       ctx.drawImage(img, 0, 0)
       const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data
       const colours = new Set<number>()
-      const bandPixels = Object.fromEntries(bands.map((b) => [b.key, 0])) as Record<string, number>
+      const counts = Object.fromEntries(bands.map((b) => [b.key, 0])) as Record<string, number>
       for (let i = 0; i < data.length; i += 4) {
         const r = data[i]!
         const g = data[i + 1]!
         const b = data[i + 2]!
         colours.add((r << 16) | (g << 8) | b)
         for (const band of bands) {
-          if (Math.abs(r - band.rgb[0]!) <= tolerance && Math.abs(g - band.rgb[1]!) <= tolerance && Math.abs(b - band.rgb[2]!) <= tolerance) bandPixels[band.key]!++
+          if (Math.abs(r - band.rgb[0]!) <= tolerance && Math.abs(g - band.rgb[1]!) <= tolerance && Math.abs(b - band.rgb[2]!) <= tolerance) counts[band.key]!++
         }
       }
-      return { width: canvas.width, height: canvas.height, colours: colours.size, bandPixels }
+      const pick = (extra: boolean) => Object.fromEntries(bands.filter((b) => b.extra === extra).map((b) => [b.key, counts[b.key]!]))
+      return { width: canvas.width, height: canvas.height, colours: colours.size, bandPixels: pick(false), extraPixels: pick(true) }
     },
     { dataUrl: `data:image/png;base64,${png.toString('base64')}`, bands, tolerance },
   ) as Promise<PixelStats>

@@ -7,7 +7,7 @@ import { prepareDatabase, type PreparedDatabase } from '../../db/setup.ts'
 import { embeddedBrokerSource } from '../../ingest/embedded-source.ts'
 import { mqttSource } from '../../ingest/mqtt-source.ts'
 import { ingestOptions, startIngest, type IngestService } from '../../ingest/service.ts'
-import { serverOptions, startServer, type RunningServer } from '../../server/service.ts'
+import { CLIENT_DIR, serverOptions, startServer, type RunningServer } from '../../server/service.ts'
 import { openTestBroker, publisher, uniqueTopicRoot, type TestBroker } from './brokers.ts'
 import { openTestDatabase, type TestDatabase } from './databases.ts'
 
@@ -26,7 +26,12 @@ export function testConfig(env: Record<string, string> = {}): Readonly<Config> {
   return loadConfig({ MQTT_URL: 'mqtt://127.0.0.1:1', DATABASE_URL: 'postgres://x@127.0.0.1/x', INGEST_SHARED: '0', ...env })
 }
 
-export async function startStack(db: TestDatabase, broker: TestBroker, env: Record<string, string> = {}): Promise<Stack> {
+export interface StackOptions {
+  /** Serve the built wall (client/dist) too. */
+  wall?: boolean
+}
+
+export async function startStack(db: TestDatabase, broker: TestBroker, env: Record<string, string> = {}, opts: StackOptions = {}): Promise<Stack> {
   const config = testConfig(env)
   const topicRoot = uniqueTopicRoot()
   const prepared = await prepareDatabase(db.db, config)
@@ -38,7 +43,7 @@ export async function startStack(db: TestDatabase, broker: TestBroker, env: Reco
     : mqttSource({ url: broker.url, version: broker.version, clientId, filters: topics.deviceFilters, shared: broker.shared, receiveMaximum: config.ingest.receiveMaximum })
   const ingest = await startIngest({ ...ingestOptions(config, db.db, source), topicRoot, workerId: clientId })
   const server = await startServer({
-    ...serverOptions(config, db.db, broker.url, null),
+    ...serverOptions(config, db.db, broker.url, opts.wall ? CLIENT_DIR : null),
     // the built-in dashboard unless a suite asks for a folder: no watcher on the repository's dashboards/
     dashboardsDir: 'DASHBOARDS_DIR' in env ? config.dashboardsDir : null,
     mqttVersion: broker.version,
@@ -82,10 +87,10 @@ export interface StackTarget {
 }
 
 /** Opens the database and broker of one of STACK_TARGETS and starts the stack over them. */
-export async function openStack(target: (typeof STACK_TARGETS)[number], env: Record<string, string> = {}): Promise<StackTarget> {
+export async function openStack(target: (typeof STACK_TARGETS)[number], env: Record<string, string> = {}, opts: StackOptions = {}): Promise<StackTarget> {
   const db = await openTestDatabase(target.db)
   const broker = await openTestBroker(target.broker)
-  return { db, broker, stack: await startStack(db, broker, env) }
+  return { db, broker, stack: await startStack(db, broker, env, opts) }
 }
 
 /** Stops what openStack started, in reverse; tolerates a half-opened target. */

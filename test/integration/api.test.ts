@@ -18,10 +18,35 @@ describe.each(STACK_TARGETS)('REST API on $db database + $broker broker', (targe
   let stack: Stack
 
   beforeAll(async () => {
-    t = await openStack(target)
+    t = await openStack(target, {}, { wall: true })
     stack = t.stack
   })
   afterAll(() => closeStack(t ?? {}))
+
+  it.each([
+    ['/assets/nothing-here.js', 404],
+    ['/nothing-here', 404],
+    ['/..%2fpackage.json', 404],
+    ['/assets/..%2f..%2fpackage.json', 403],
+    ['/api/stations/%E0%A4%A', 400],
+    ['/assets/%E0%A4%A.js', 400],
+    ['/%E0%A4%A', 400],
+  ])('answers GET %s with %i and no internals', async (path, status) => {
+    const r = await get(stack, path)
+    expect(r.status).toBe(status)
+    const text = JSON.stringify(r.body)
+    expect(text).not.toMatch(/\/work|\/home|\/tmp|client\/dist|node_modules|\.ts:\d|at [A-Za-z.]+ \(/)
+    expect(r.body.error).toMatchObject({ code: { 400: 'bad_request', 403: 'forbidden', 404: 'not_found' }[status] })
+  })
+
+  it('reads dates as ingest does: 2026-02-30 is not a date, and a time beyond what a Date holds is refused', async () => {
+    const feb30 = await get(stack, '/api/stations/QN-KK-001/series?metric=pm25&from=2026-02-30T00:00:00Z&to=2026-03-02T00:00:00Z')
+    expect(feb30.status).toBe(400)
+    expect(feb30.body.error).toMatchObject({ field: 'from', message: "from: '2026-02-30T00:00:00Z' is not a real date" })
+    const far = await get(stack, '/api/kpis/baseline?at=9999999999999999')
+    expect(far.status).toBe(400)
+    expect(far.body.error).toMatchObject({ field: 'at' })
+  })
 
   it.each([
     ['/api/stations/QN-KK-001/series', 'metric', 'metric: required'],

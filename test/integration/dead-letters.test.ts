@@ -148,6 +148,35 @@ describe.each(STACK_TARGETS)('dead letters on $db database + $broker broker', (t
     await waitFor(() => db.db.query(`SELECT 1 FROM station_readings WHERE station_id = 'QN-KK-009' AND ts = to_timestamp($1 / 1000.0)`, [ts]), (r) => r.rowCount === 1, 'the next reading')
   })
 
+  it('dead-letters 100 messages on empty and odd topic levels without disturbing the connection or storing anything twice', async () => {
+    const before = await db.db.query('SELECT coalesce(max(id), 0)::int AS id FROM dead_letters')
+    let closes = 0
+    stack.pub.on('close', () => closes++)
+    const topics = [`${stack.topicRoot}/env/`, `${stack.topicRoot}/env/QN-KK-002/extra`, `${stack.topicRoot}/camera//x`, `${stack.topicRoot}/env`]
+    await Promise.all(Array.from({ length: 100 }, (_, i) => stack.pub.publishAsync(topics[i % topics.length]!, envPayload(now(), { pm25: i }), { qos: 1 })))
+    const rows = await waitFor(
+      () => db.db.query('SELECT topic, code FROM dead_letters WHERE id > $1', [before.rows[0].id]),
+      (r) => r.rowCount >= 100,
+      '100 dead letters',
+    )
+    expect(rows.rowCount).toBe(100)
+    expect(new Set(rows.rows.map((r: { code: string }) => r.code))).toEqual(new Set(['unknown_topic']))
+    expect(closes).toBe(0)
+    expect(stack.pub.connected).toBe(true)
+  })
+
+  it('stores a timestamp of 1e308 as a dead letter, not a crash, and goes on ingesting', async () => {
+    const before = await db.db.query('SELECT coalesce(max(id), 0)::int AS id FROM dead_letters')
+    for (const ts of ['1e308', '-1e308']) await stack.pub.publishAsync(env('QN-KK-010'), `{"ts": ${ts}, "values": {"pm25": 1}}`, { qos: 1 })
+    await stack.pub.publishAsync(cam('QN-CAM-002'), `{"ts": 9e15, "periodSec": 60, "counts": {"car": 1}}`, { qos: 1 })
+    await stack.pub.publishAsync(env('QN-KK-010'), JSON.stringify({ type: 'AirQualityObserved', dateObserved: 1e16, pm25: 3 }), { qos: 1 })
+    const rows = await waitFor(() => db.db.query('SELECT code, reason FROM dead_letters WHERE id > $1', [before.rows[0].id]), (r) => r.rowCount === 4, 'four dead letters')
+    for (const r of rows.rows) expect(r).toMatchObject({ code: 'invalid_timestamp', reason: expect.stringContaining('is not a time') })
+    const ts = now()
+    await stack.pub.publishAsync(env('QN-KK-010'), envPayload(ts, { pm25: 3 }), { qos: 1 })
+    await waitFor(() => db.db.query(`SELECT 1 FROM station_readings WHERE station_id = 'QN-KK-010' AND ts = to_timestamp($1 / 1000.0)`, [ts]), (r) => r.rowCount === 1, 'the next reading')
+  })
+
   it('rejects a bad dead-letter query with a 400 naming the parameter', async () => {
     const res = await fetch(`${stack.server.url}/api/dead-letters?limit=0`)
     expect(res.status).toBe(400)

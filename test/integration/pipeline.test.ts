@@ -117,6 +117,29 @@ describe.each(STACK_TARGETS)('pipeline on $db database + $broker broker', (targe
     expect(bad).toMatchObject({ ok: false, error: { code: 'bad_request', field: 'rooms[0]' } })
   })
 
+  it('refuses forged live frames, retained ones too, and shows none of what they carry', async () => {
+    const refused = async () => {
+      const text = await (await fetch(`${stack.server.url}/metrics`)).text()
+      return [...text.matchAll(/^ioc_live_frames_refused_total\{kind="[a-z]+"\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0)
+    }
+    const before = await refused()
+    const live = `${stack.topicRoot}/live/env`
+    const station = (await api('/api/stations/QN-KK-011')).body
+    const forged = [
+      JSON.stringify({ committedAt: Date.now(), readings: [{ stationId: 'QN-KK-011', ts: 1e308, values: { pm25: 5 } }] }),
+      JSON.stringify({ committedAt: Date.now(), readings: [{ stationId: 'QN-KK-011', ts: Date.now(), values: { pm25: 999_999 } }] }),
+      JSON.stringify({ committedAt: Date.now(), readings: [{ stationId: 'QN-KK-011', ts: Date.now(), values: { temp: 'NaN' } }] }),
+      'not even json',
+    ]
+    for (const f of forged) await stack.pub.publishAsync(live, f, { qos: 1 })
+    await stack.pub.publishAsync(live, forged[0]!, { qos: 1, retain: true })
+    await waitFor(refused, (n) => n >= before + forged.length + 1, 'the forged frames refused')
+    expect((await api('/api/stations/QN-KK-011')).body).toMatchObject({ values: station.values, lastSeen: station.lastSeen })
+    expect((await api('/healthz')).status).toBe(200)
+    // leave no retained frame behind on a shared broker
+    await stack.pub.publishAsync(live, '', { qos: 1, retain: true })
+  })
+
   it('reports healthy database and broker', async () => {
     const h = await api('/healthz')
     expect(h).toEqual({ status: 200, body: { ok: true, database: 'up', broker: 'up', problems: [] } })

@@ -12,7 +12,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { aqiBand, cameraPayload, envPayload, hourlyAqi, type CameraSummary, type StationSummary } from '../../contract/index.ts'
 import { parseDashboardFile } from '../../server/dashboards.ts'
 import { CLIENT_DIR, serverOptions, startServer, type RunningServer } from '../../server/service.ts'
-import { CHROMIUM_AVAILABLE, launchChromium, openWall, pageLayout, waitForMaps, waitForMapsDrawn, waitUntilLive, type WallPage } from '../helpers/browser.ts'
+import { CHROMIUM_AVAILABLE, launchChromium, openWall, pageLayout, pngPixelStats, waitForMaps, waitForMapsDrawn, waitUntilLive, type WallPage } from '../helpers/browser.ts'
+import { OFFLINE_COLOR, PENDING_RING } from '../../client/src/lib/map-style.ts'
 import { ROOT, spawnEntry, type Proc } from '../helpers/processes.ts'
 import { closeStack, openStack, STACK_TARGETS, type StackTarget } from '../helpers/stack.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -360,5 +361,76 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('the wall when its server process dies (all
     // that is the outage this test makes, anything else is a fault of the wall
     const refused = /net::ERR_CONNECTION_REFUSED|WebSocket connection to '.*' failed/
     expect(errors.filter((e) => !refused.test(e))).toEqual([])
+  })
+})
+
+describe.skipIf(!CHROMIUM_AVAILABLE)('the wall when its database stalls (all-in-one, embedded services)', () => {
+  let dataDir: string
+  let browser: Browser
+  let ioc: Proc | null = null
+  let wall: WallPage | null = null
+  let dbPid = 0
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'ioc-wall-stall-'))
+    browser = await launchChromium()
+  })
+
+  afterAll(async () => {
+    if (dbPid) {
+      try {
+        process.kill(dbPid, 'SIGCONT')
+      } catch {
+        // gone already
+      }
+    }
+    await wall?.close()
+    await browser?.close()
+    if (ioc) {
+      ioc.kill('SIGTERM')
+      await ioc.exited
+    }
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it('leaves "Live" for a warning naming the database within 15 s, stops "data as of", and comes back by itself', { timeout: 180_000 }, async () => {
+    // no history: every air station reports but has no VN_AQI yet, the "pending" case of the map
+    ioc = spawnEntry('bin/ioc.ts', { DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', MQTT_PORT: '0', SIM_BACKFILL_HOURS: '0', SIM_RATE: '50' })
+    const url = (await ioc.waitForOutput(/IOC running at (http:\/\/\S+)/, 120_000))[1]!
+    wall = await openWall(browser, `${url}/?dashboard=operations&screen=environment`)
+    const { page, errors } = wall
+    await waitUntilLive(page)
+    const pill = page.getByTestId('connection')
+
+    // pending is not offline: its own symbol on the map and its own legend entry
+    await page.getByTestId('legend-pending').waitFor()
+    expect(await page.getByTestId('legend-pending').textContent()).toContain('Chưa đủ số liệu tính AQI')
+    await waitFor(() => fetch(`${url}/api/stations?kind=air`).then((r) => r.json() as Promise<StationSummary[]>), (s) => s.filter((x) => x.status !== 'offline').length > 10, 'air stations reporting')
+    await waitForMapsDrawn(page)
+    const canvas = page.locator('[data-testid=map] canvas.maplibregl-canvas')
+    await expect.poll(async () => (await pngPixelStats(page, await canvas.screenshot(), 16, { pending: PENDING_RING, offline: OFFLINE_COLOR })).extraPixels.pending, { timeout: 15_000 }).toBeGreaterThan(30)
+    await page.screenshot({ path: join(ROOT, 'test-results', 'wall-aqi-pending-1920x1080.png') })
+
+    dbPid = Number(await readFile(join(dataDir, 'timescaledb', 'embedded.pid'), 'utf8'))
+    process.kill(dbPid, 'SIGSTOP')
+    const stalledAt = Date.now()
+    await page.locator('[data-testid=connection][data-state=degraded]').waitFor({ timeout: 15_000 })
+    expect(Date.now() - stalledAt).toBeLessThan(15_000)
+    expect(await pill.textContent()).toContain('Dữ liệu bị chậm — CSDL không phản hồi')
+    // "data as of" is the newest committed data, so it stops while nothing commits
+    const asOf = page.getByTestId('data-as-of')
+    const frozen = await asOf.textContent()
+    await page.waitForTimeout(3000)
+    expect(await asOf.textContent()).toBe(frozen)
+    await page.screenshot({ path: join(ROOT, 'test-results', 'wall-database-stalled-1920x1080.png') })
+    await page.getByRole('button', { name: 'EN' }).click()
+    await expect.poll(async () => (await pill.textContent())?.trim(), { timeout: 5_000 }).toContain('Data delayed — database not answering')
+
+    process.kill(dbPid, 'SIGCONT')
+    dbPid = 0
+    await page.locator('[data-testid=connection][data-state=live]').waitFor({ timeout: 30_000 })
+    await expect.poll(async () => await asOf.textContent(), { timeout: 15_000 }).not.toBe(frozen)
+    expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(1)
+    expect(errors).toEqual([])
   })
 })

@@ -36,13 +36,13 @@ describe('loadConfig defaults', () => {
     })
   })
 
-  it('turns the simulator off, speaks MQTT 5 and joins the shared group with external services', () => {
+  it('turns the simulator off and speaks MQTT 5 with external services, on a plain subscription unless asked to share', () => {
     expect(loadConfig(EXTERNAL)).toMatchObject({
       mqttUrl: EXTERNAL.MQTT_URL,
       databaseUrl: EXTERNAL.DATABASE_URL,
       simulate: false,
       mqttVersion: 5,
-      ingest: { shared: true },
+      ingest: { shared: false },
     })
   })
 
@@ -197,7 +197,7 @@ const SETTINGS: Record<string, { base?: Env; value: string; pick: (c: Readonly<C
   INGEST_MAX_FUTURE: { value: '1m', pick: (c) => c.ingest.maxFutureMs, expected: 60_000 },
   INGEST_CLIENT_ID: { value: 'ingest-worker-7', pick: (c) => c.ingest.clientId, expected: 'ingest-worker-7' },
   INGEST_RECEIVE_MAXIMUM: { value: '100', pick: (c) => c.ingest.receiveMaximum, expected: 100 },
-  INGEST_SHARED: { base: EXTERNAL, value: '0', pick: (c) => c.ingest.shared, expected: false },
+  INGEST_SHARED: { base: EXTERNAL, value: '1', pick: (c) => c.ingest.shared, expected: true },
   INGEST_HTTP_PORT: { value: '9000', pick: (c) => c.ingest.httpPort, expected: 9000 },
   RETENTION_RAW: { value: '30d', pick: (c) => c.storage.retentionRawMs, expected: 30 * DAY },
   RETENTION_5M: { value: '100d', pick: (c) => c.storage.retention5mMs, expected: 100 * DAY },
@@ -261,7 +261,7 @@ describe('CONFIG_VARIABLES', () => {
   })
 
   // Defaults that depend on other variables or the host, or are unset, are covered under 'loadConfig defaults'.
-  const CONDITIONAL = ['MQTT_URL', 'DATABASE_URL', 'MAP_STYLE_URL', 'MQTT_VERSION', 'SIMULATE', 'INGEST_CLIENT_ID', 'INGEST_SHARED']
+  const CONDITIONAL = ['MQTT_URL', 'DATABASE_URL', 'MAP_STYLE_URL', 'MQTT_VERSION', 'SIMULATE', 'INGEST_CLIENT_ID']
 
   it.each(Object.entries(CONFIG_VARIABLES).filter(([name]) => !CONDITIONAL.includes(name)))(
     '%s defaults to the value it documents',

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { DEAD_LETTER_PAYLOAD_CHARS, payloadExcerpt, toEntry, type KnownDevices } from '../../ingest/entries.ts'
+import { DEAD_LETTER_PAYLOAD_CHARS, payloadExcerpt, safeEntry, toEntry, type KnownDevices } from '../../ingest/entries.ts'
 import { cameraPayload, envPayload, topicMap, type IngestLimits } from '../../contract/index.ts'
 
 const NOW = Date.parse('2026-11-21T01:00:00Z')
@@ -111,5 +111,27 @@ describe('payloadExcerpt', () => {
 
   it('decodes invalid UTF-8 lossily instead of failing', () => {
     expect(payloadExcerpt(Uint8Array.from([0x61, 0xff, 0xfe, 0x62]))).toBe('a\uFFFD\uFFFDb')
+  })
+})
+
+describe('safeEntry', () => {
+  it('turns a message whose handling throws into an internal_error dead letter carrying the error', () => {
+    const broken: KnownDevices = {
+      hasStation: () => {
+        throw new TypeError('lookup exploded')
+      },
+      hasCamera: () => true,
+    }
+    const topic = 'ioc/v1/env/qn-01'
+    const { entry, error } = safeEntry(topic, topics.parse(topic), bytes(envPayload(NOW, { pm25: 1 })), broken, NOW, LIMITS)
+    expect(error).toBeInstanceOf(TypeError)
+    expect(entry).toMatchObject({ env: null, camera: null, rows: 1, dead: { code: 'internal_error', topic, accepted: 0 } })
+    expect(entry.dead!.reason).toBe('handling failed: TypeError: lookup exploded')
+  })
+
+  it('gives the ordinary entry when nothing throws', () => {
+    const topic = 'ioc/v1/env/qn-01'
+    const payload = bytes(envPayload(NOW, { pm25: 1 }))
+    expect(safeEntry(topic, topics.parse(topic), payload, known, NOW, LIMITS)).toEqual({ entry: toEntry(topic, topics.parse(topic), payload, known, NOW, LIMITS), error: null })
   })
 })
