@@ -11,7 +11,7 @@
 # docker-compose.yml runs the production-like set (TimescaleDB, Mosquitto, ingest ×2, server).
 FROM node:20-bookworm-slim AS wall
 WORKDIR /build
-COPY package*.json .npmrc ./
+COPY package*.json ./
 RUN npm ci --ignore-scripts
 COPY vite.config.ts ./
 COPY bin/build-client.ts ./bin/
@@ -33,9 +33,8 @@ ENV NODE_ENV=production \
 
 WORKDIR /app
 
-# Dependencies first, so that a source change does not reinstall them. .npmrc carries legacy-peer-deps,
-# without which `npm ci` rejects the TimescaleDB build of PGlite that pglite-socket is paired with.
-COPY package*.json .npmrc ./
+# Dependencies first, so that a source change does not reinstall them.
+COPY package*.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 
 # Only what runs (test/unit/compose.test.ts checks that every folder the entry points import is here).

@@ -77,7 +77,7 @@ describe('outages of the real database and broker', () => {
   }
   const alive = () => ingest.child.exitCode === null && server.child.exitCode === null
 
-  it('rides out the database stopped hard for 30 s, twice in a row, saying so on /healthz and on the walls', async () => {
+  it('rides out the database stopped hard for 30 s, twice in a row, saying so on /healthz and on the walls', { timeout: 240_000 }, async () => {
     await waitFor(() => acked.size, (n) => n > 200, 'the feed flowing', 30_000)
     for (const round of [1, 2]) {
       walls.length = 0

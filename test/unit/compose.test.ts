@@ -337,8 +337,8 @@ describe('Dockerfile', () => {
     for (const f of ['client', 'contract', 'vite.config.ts', 'bin/build-client.ts']) expect(copied(f), f).toBe(true)
   })
 
-  it('copies package.json, package-lock.json and .npmrc, and installs production dependencies with npm ci', () => {
-    for (const f of ['package.json', 'package-lock.json', '.npmrc']) expect(copied(f), f).toBe(true)
+  it('copies package.json and package-lock.json, and installs production dependencies with npm ci', () => {
+    for (const f of ['package.json', 'package-lock.json']) expect(copied(f), f).toBe(true)
     expect(dockerfile.some(({ op, args }) => op === 'RUN' && /\bnpm ci\b.*--omit=dev/.test(args))).toBe(true)
     // the scripts run through `node --import tsx`: it must survive --omit=dev
     expect(packageJson.dependencies.tsx).toBeDefined()
@@ -374,7 +374,7 @@ describe('.dockerignore', () => {
   })
 
   it('excludes nothing the image needs', () => {
-    const needed = [...runtimeFolders(ENTRY_POINTS).folders, 'client', 'vite.config.ts', 'package.json', 'package-lock.json', '.npmrc']
+    const needed = [...runtimeFolders(ENTRY_POINTS).folders, 'client', 'vite.config.ts', 'package.json', 'package-lock.json']
     const excluded = needed.filter((n) => patterns.some((p) => !p.startsWith('!') && globToRegExp(p).test(n)))
     expect(excluded).toEqual([])
   })
