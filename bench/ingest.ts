@@ -22,7 +22,7 @@ import { loadConfig } from '../core/config.ts'
 import type { Database } from '../db/database.ts'
 import { openPostgres } from '../db/postgres.ts'
 import { prepareDatabase } from '../db/setup.ts'
-import { INSERT_READINGS_SQL, readingColumns } from '../ingest/writer.ts'
+import { INSERT_READINGS_SQL, readingColumns } from '../ingest/environment/index.ts'
 import { spawnEntry, type Proc } from '../test/helpers/processes.ts'
 
 const env = process.env

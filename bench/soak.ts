@@ -20,7 +20,7 @@ import mqtt from 'mqtt'
 import { parseLiveEnvBatch, type HealthResponse } from '../contract/index.ts'
 import { startEmbeddedDatabase } from '../db/embedded/index.ts'
 import { loadReference } from '../db/reference.ts'
-import { HOUR_MS } from '../simulator/clock.ts'
+import { HOUR_MS, hourStart } from '../contract/shared/clock.ts'
 import { backfillSteps, findGaps, readCoverage } from '../simulator/coverage.ts'
 import { createFeedModel } from '../simulator/model.ts'
 import { mulberry32 } from '../simulator/random.ts'
@@ -118,8 +118,8 @@ async function completeness(dir: string, startedAt: number): Promise<{ complete:
   const db = await startEmbeddedDatabase(join(dir, 'timescaledb'))
   try {
     const ref = await loadReference(db)
-    const steps = backfillSteps(BACKFILL_HOURS, startedAt).filter((t) => t < Math.floor(startedAt / HOUR_MS) * HOUR_MS)
-    const stored = await readCoverage(db, Math.floor(steps[0]! / HOUR_MS) * HOUR_MS)
+    const steps = backfillSteps(BACKFILL_HOURS, startedAt).filter((t) => t < hourStart(startedAt))
+    const stored = await readCoverage(db, hourStart(steps[0]!))
     const gaps = findGaps(createFeedModel({ rng: mulberry32(SEED), stations: ref.stations }), [...ref.stations, ...ref.cameras], stored, steps)
     return { complete: gaps.complete, total: gaps.total }
   } finally {

@@ -1,10 +1,13 @@
 // Configuration: the environment parsed once at start-up into a frozen, typed object. Every variable is
 // documented here with its default (README's configuration table mirrors this list; a test keeps them
-// in step). A bad value stops the process with a message naming the variable and what it expected.
+// in step). How each is read is a zod schema checked through check() (contract/shared/schema.ts), like
+// every other input; a bad value stops the process with every problem at once, each naming the variable,
+// what it expected and what it found.
 
 import { hostname } from 'node:os'
 import { resolve } from 'node:path'
-import { DEFAULT_TOPIC_ROOT } from '../contract/topics.ts'
+import { check, fromText, intIn, numberIn, oneOf, sentence, z } from '../contract/shared/schema.ts'
+import { DEFAULT_TOPIC_ROOT } from '../contract/shared/topics.ts'
 
 export interface Config {
   /** HTTP port of the server (0 = any free port). */
@@ -59,7 +62,8 @@ export interface Config {
   log: { level: LogLevel; format: 'text' | 'json' }
 }
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -119,145 +123,221 @@ export function parseDuration(raw: string): number | null {
   return Math.round(Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS])
 }
 
-export function loadConfig(env: Env = process.env): Readonly<Config> {
-  const problems: string[] = []
-  const read = (name: string): string | undefined => {
-    if (!(name in CONFIG_VARIABLES)) throw new Error(`config variable ${name} is not declared in CONFIG_VARIABLES`)
-    const v = env[name]?.trim()
-    return v === '' ? undefined : v
-  }
-  const int = (name: string, def: number, min: number, max: number): number => {
-    const raw = read(name)
-    if (raw === undefined) return def
-    const n = Number(raw)
-    if (!/^-?\d+$/.test(raw) || n < min || n > max) {
-      problems.push(`${name}: expected an integer ${min}–${max}, got '${raw}'`)
-      return def
-    }
-    return n
-  }
-  const num = (name: string, def: number, min: number, max: number): number => {
-    const raw = read(name)
-    if (raw === undefined) return def
-    const n = Number(raw)
-    if (!Number.isFinite(n) || n < min || n > max) {
-      problems.push(`${name}: expected a number ${min}–${max}, got '${raw}'`)
-      return def
-    }
-    return n
-  }
-  const bool = (name: string, def: boolean): boolean => {
-    const raw = read(name)
-    if (raw === undefined) return def
-    if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true
-    if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false
-    problems.push(`${name}: expected 1 or 0, got '${raw}'`)
-    return def
-  }
-  const duration = (name: string, def: string, allowZero = true): number => {
-    const raw = read(name) ?? def
-    const ms = parseDuration(raw)
-    if (ms === null || (!allowZero && ms === 0)) {
-      problems.push(`${name}: expected a duration like 500ms, 30s, 5m, 12h or 7d${allowZero ? ' (0 = off)' : ''}, got '${raw}'`)
-      return parseDuration(def) ?? 0
-    }
-    return ms
-  }
-  const url = (name: string, protocols: string[]): string | null => {
-    const raw = read(name)
-    if (raw === undefined) return null
+// --- how a variable's text is read ---------------------------------------------------------------------
+// Each is (or builds) a zod schema whose message is the expected phrase (contract/shared/schema.ts). A
+// default is written as the variable would be (`.prefault('7d')`), so it goes through the same reading as
+// a set value and reads like its line in CONFIG_VARIABLES.
+
+/** A whole number written in digits: '1.0' and '1e3' are refused, as a port or a count is never written so. */
+const integer = (min: number, max: number) => fromText((t) => (/^-?\d+$/.test(t) ? Number(t) : t), intIn(min, max))
+
+/** A number as JavaScript reads one (0.5, 1e3). */
+const number = (min: number, max: number) => fromText(Number, numberIn(min, max))
+
+const TRUE = ['1', 'true', 'yes', 'on']
+const FALSE = ['0', 'false', 'no', 'off']
+
+/**
+ * 1/0 (or true/false, yes/no, on/off, in any case). Not z.stringbool: its issue aborts the parse, which would
+ * keep the rules between other variables from being checked, and every problem is to be reported at once.
+ */
+const flag = () =>
+  fromText((t) => (TRUE.includes(t.toLowerCase()) ? true : FALSE.includes(t.toLowerCase()) ? false : t), z.boolean({ error: '1 or 0' }))
+
+/** A duration in ms (parseDuration); `zero: 'off'` accepts 0 as switching the feature off. */
+function duration(zero: 'off' | 'refused') {
+  const expected = `a duration like 500ms, 30s, 5m, 12h or 7d${zero === 'off' ? ' (0 = off)' : ''}`
+  const ms = z.number({ error: expected })
+  return fromText((t) => parseDuration(t) ?? t, zero === 'off' ? ms : ms.positive({ error: expected }))
+}
+
+/** One of `values`, listed in the message as they are typed. */
+const choice = <const T extends readonly [string, ...string[]]>(values: T) => oneOf(values, `one of ${values.join(', ')}`)
+
+/**
+ * A URL with one of `protocols`, kept as written. A wrong protocol is shown without the rest of the URL,
+ * which may hold a password (postgres://ioc:secret@…).
+ */
+function url(protocols: readonly string[]) {
+  return z.string().superRefine((raw, ctx) => {
+    let protocol: string
     try {
-      const u = new URL(raw)
-      if (!protocols.includes(u.protocol)) {
-        problems.push(`${name}: expected a ${protocols.map((p) => `${p}//`).join(' or ')} URL, got '${u.protocol}//…'`)
-        return null
-      }
-      return raw
+      protocol = new URL(raw).protocol
     } catch {
-      problems.push(`${name}: '${raw}' is not a URL (e.g. ${protocols[0]}//host:port)`)
-      return null
+      ctx.addIssue({ code: 'custom', message: sentence(`'${raw}' is not a URL (e.g. ${protocols[0]}//host:port)`), input: raw })
+      return
     }
-  }
-  const oneOf = <T extends string>(name: string, def: T, allowed: readonly T[]): T => {
-    const raw = read(name)
-    if (raw === undefined) return def
-    if (!(allowed as readonly string[]).includes(raw)) {
-      problems.push(`${name}: expected one of ${allowed.join(', ')}, got '${raw}'`)
-      return def
+    if (!protocols.includes(protocol)) {
+      ctx.addIssue({ code: 'custom', message: `a ${protocols.map((p) => `${p}//`).join(' or ')} URL`, input: `${protocol}//…` })
     }
-    return raw as T
-  }
+  })
+}
 
-  const mqttUrl = url('MQTT_URL', ['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:'])
-  const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:'])
-  const embeddedEverything = !read('MQTT_URL') && !read('DATABASE_URL')
-  const versionRaw = oneOf('MQTT_VERSION', mqttUrl ? '5' : '4', ['4', '5'] as const)
-  if (!mqttUrl && versionRaw === '5' && read('MQTT_VERSION')) {
-    problems.push('MQTT_VERSION: the embedded broker (Aedes) speaks MQTT 3.1.1 only; use 4 or set MQTT_URL')
-  }
-  const topicRoot = read('MQTT_TOPIC_ROOT') ?? DEFAULT_TOPIC_ROOT
-  if (/[#+]/.test(topicRoot) || topicRoot.startsWith('/') || topicRoot.startsWith('$')) {
-    problems.push(`MQTT_TOPIC_ROOT: must not contain wildcards or start with / or $, got '${topicRoot}'`)
-  }
-  const staleAfter = num('STATUS_STALE_FACTOR', 2, 1, 1000)
-  const offlineAfter = num('STATUS_OFFLINE_FACTOR', 10, 1, 10_000)
-  if (offlineAfter <= staleAfter) problems.push(`STATUS_OFFLINE_FACTOR: must be greater than STATUS_STALE_FACTOR (${staleAfter}), got ${offlineAfter}`)
+const topicRoot = z.string().refine((root) => !/[#+]/.test(root) && !root.startsWith('/') && !root.startsWith('$'), {
+  error: (iss) => sentence(`must not contain wildcards or start with / or $, got '${String(iss.input)}'`),
+})
 
-  const config: Config = {
-    port: int('PORT', 3000, 0, 65535),
-    host: read('HOST') ?? '0.0.0.0',
-    mqttUrl,
-    mqttPort: int('MQTT_PORT', 1883, 0, 65535),
-    mqttVersion: versionRaw === '5' ? 5 : 4,
-    topicRoot,
-    databaseUrl,
-    dataDir: resolve(read('DATA_DIR') ?? './data'),
-    dashboardsDir: resolve(read('DASHBOARDS_DIR') ?? './dashboards'),
-    mapStyleUrl: url('MAP_STYLE_URL', ['http:', 'https:']),
-    simulate: bool('SIMULATE', embeddedEverything),
-    sim: {
-      rate: num('SIM_RATE', 10, 0.01, 100_000),
-      malformedRatio: num('SIM_MALFORMED_RATIO', 0.002, 0, 1),
-      backfillHours: num('SIM_BACKFILL_HOURS', 24, 0, 24 * 7),
-      seed: int('SIM_SEED', 1459, 0, 2_147_483_647),
-    },
-    seedDemo: bool('SEED_DEMO', true),
+/**
+ * How each variable of CONFIG_VARIABLES is read, in its order (problems are reported in this order). A
+ * variable without a default here has one that depends on others, filled in by toConfig.
+ */
+const VARIABLES = {
+  PORT: integer(0, 65535).prefault('3000'),
+  HOST: z.string().prefault('0.0.0.0'),
+  MQTT_URL: url(['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:']).optional(),
+  MQTT_PORT: integer(0, 65535).prefault('1883'),
+  MQTT_VERSION: choice(['4', '5']).transform((v) => (v === '5' ? 5 : 4) as 4 | 5).optional(),
+  MQTT_TOPIC_ROOT: topicRoot.prefault(DEFAULT_TOPIC_ROOT),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATA_DIR: z.string().prefault('./data').transform((dir) => resolve(dir)),
+  DASHBOARDS_DIR: z.string().prefault('./dashboards').transform((dir) => resolve(dir)),
+  MAP_STYLE_URL: url(['http:', 'https:']).optional(),
+  SIMULATE: flag().optional(),
+  SIM_RATE: number(0.01, 100_000).prefault('10'),
+  SIM_MALFORMED_RATIO: number(0, 1).prefault('0.002'),
+  SIM_BACKFILL_HOURS: number(0, 24 * 7).prefault('24'),
+  SIM_SEED: integer(0, 2_147_483_647).prefault('1459'),
+  SEED_DEMO: flag().prefault('1'),
+  INGEST_BATCH_MAX_ROWS: integer(1, 100_000).prefault('5000'),
+  INGEST_BATCH_MAX_WAIT_MS: integer(1, 60_000).prefault('25'),
+  INGEST_MAX_PAYLOAD_BYTES: integer(64, 16 * 1024 * 1024).prefault('65536'),
+  INGEST_MAX_AGE: duration('refused').prefault('7d'),
+  INGEST_MAX_FUTURE: duration('off').prefault('5m'),
+  INGEST_CLIENT_ID: z.string().prefault(() => `ioc-ingest-${hostname()}`),
+  INGEST_RECEIVE_MAXIMUM: integer(1, 65_535).prefault('5000'),
+  // off by default: Mosquitto 2.0 restores a plain subscription from its persistence after a restart,
+  // but not a shared one, so a lone worker is safest on a plain one (ARCHITECTURE.md, "Scale-out")
+  INGEST_SHARED: flag().prefault('0'),
+  INGEST_HTTP_PORT: integer(0, 65535).prefault('9464'),
+  RETENTION_RAW: duration('off').prefault('90d'),
+  RETENTION_5M: duration('off').prefault('400d'),
+  RETENTION_1H: duration('off').prefault('0'),
+  COMPRESS_AFTER: duration('off').prefault('7d'),
+  AGG_REFRESH_INTERVAL: duration('refused').prefault('30s'),
+  LIVE_COALESCE_MS: integer(10, 10_000).prefault('50'),
+  STATUS_STALE_FACTOR: number(1, 1000).prefault('2'),
+  STATUS_OFFLINE_FACTOR: number(1, 10_000).prefault('10'),
+  LOG_LEVEL: choice(LOG_LEVELS).prefault('info'),
+  LOG_FORMAT: choice(['text', 'json']).prefault('text'),
+}
+
+type Name = keyof typeof VARIABLES
+type Variables = z.output<z.ZodObject<typeof VARIABLES>>
+
+// a variable read but not documented (or documented but never read) is a mistake in this file: fail at load
+const undocumented = Object.keys(VARIABLES).filter((name) => !(name in CONFIG_VARIABLES))
+const unread = Object.keys(CONFIG_VARIABLES).filter((name) => !(name in VARIABLES))
+if (undocumented.length || unread.length) throw new Error(`core/config.ts: not in CONFIG_VARIABLES: ${undocumented}; not in VARIABLES: ${unread}`)
+
+/** A rule between variables: what is wrong with `name` given the variables it `uses`, or false. */
+interface Rule {
+  name: Name
+  uses: readonly Name[]
+  problem: (v: Variables) => string | false
+}
+
+const RULES: readonly Rule[] = [
+  {
+    name: 'MQTT_VERSION',
+    uses: ['MQTT_URL'],
+    problem: (v) => !v.MQTT_URL && v.MQTT_VERSION === 5 && 'the embedded broker (Aedes) speaks MQTT 3.1.1 only; use 4 or set MQTT_URL',
+  },
+  {
+    name: 'STATUS_OFFLINE_FACTOR',
+    uses: ['STATUS_STALE_FACTOR'],
+    problem: (v) =>
+      v.STATUS_OFFLINE_FACTOR <= v.STATUS_STALE_FACTOR && `must be greater than STATUS_STALE_FACTOR (${v.STATUS_STALE_FACTOR}), got ${v.STATUS_OFFLINE_FACTOR}`,
+  },
+  {
+    name: 'INGEST_SHARED',
+    uses: ['MQTT_URL'],
+    problem: (v) => !v.MQTT_URL && v.INGEST_SHARED && 'the embedded broker has no shared subscriptions; set MQTT_URL to a broker that has them (e.g. Mosquitto)',
+  },
+  {
+    name: 'RETENTION_RAW',
+    uses: ['INGEST_MAX_AGE'],
+    problem: (v) =>
+      v.RETENTION_RAW > 0 &&
+      v.RETENTION_RAW < v.INGEST_MAX_AGE &&
+      `must be at least INGEST_MAX_AGE (${v.INGEST_MAX_AGE / 86_400_000} d), or accepted readings would be dropped at once`,
+  },
+  {
+    name: 'COMPRESS_AFTER',
+    uses: ['RETENTION_RAW'],
+    problem: (v) => v.COMPRESS_AFTER > 0 && v.RETENTION_RAW > 0 && v.COMPRESS_AFTER >= v.RETENTION_RAW && 'must be shorter than RETENTION_RAW (or 0)',
+  },
+]
+
+/**
+ * The rules as one zod check. It runs even when some variables are bad (`when`), so every problem is
+ * reported at once; a rule is skipped when a variable it reads is bad on its own, as it would only repeat
+ * that problem with a value nobody set (STATUS_OFFLINE_FACTOR=0 is not also "not greater than" anything).
+ */
+const rules = z.superRefine<Variables>(
+  (v, ctx) => {
+    const bad = new Set(ctx.issues.map((i) => i.path?.[0]))
+    for (const r of RULES) {
+      if (bad.has(r.name) || r.uses.some((n) => bad.has(n))) continue
+      const message = r.problem(v)
+      if (message) ctx.addIssue({ code: 'custom', path: [r.name], message: sentence(message), input: v[r.name] })
+    }
+  },
+  { when: () => true },
+)
+
+function toConfig(v: Variables): Config {
+  return {
+    port: v.PORT,
+    host: v.HOST,
+    mqttUrl: v.MQTT_URL ?? null,
+    mqttPort: v.MQTT_PORT,
+    mqttVersion: v.MQTT_VERSION ?? (v.MQTT_URL ? 5 : 4),
+    topicRoot: v.MQTT_TOPIC_ROOT,
+    databaseUrl: v.DATABASE_URL ?? null,
+    dataDir: v.DATA_DIR,
+    dashboardsDir: v.DASHBOARDS_DIR,
+    mapStyleUrl: v.MAP_STYLE_URL ?? null,
+    // with everything embedded the wall would be empty without the simulator
+    simulate: v.SIMULATE ?? (!v.MQTT_URL && !v.DATABASE_URL),
+    sim: { rate: v.SIM_RATE, malformedRatio: v.SIM_MALFORMED_RATIO, backfillHours: v.SIM_BACKFILL_HOURS, seed: v.SIM_SEED },
+    seedDemo: v.SEED_DEMO,
     ingest: {
-      batchMaxRows: int('INGEST_BATCH_MAX_ROWS', 5000, 1, 100_000),
-      batchMaxWaitMs: int('INGEST_BATCH_MAX_WAIT_MS', 25, 1, 60_000),
-      maxPayloadBytes: int('INGEST_MAX_PAYLOAD_BYTES', 65_536, 64, 16 * 1024 * 1024),
-      maxAgeMs: duration('INGEST_MAX_AGE', '7d', false),
-      maxFutureMs: duration('INGEST_MAX_FUTURE', '5m'),
-      clientId: read('INGEST_CLIENT_ID') ?? `ioc-ingest-${hostname()}`,
-      receiveMaximum: int('INGEST_RECEIVE_MAXIMUM', 5000, 1, 65_535),
-      // off by default: Mosquitto 2.0 restores a plain subscription from its persistence after a restart,
-      // but not a shared one, so a lone worker is safest on a plain one (ARCHITECTURE.md, "Scale-out")
-      shared: bool('INGEST_SHARED', false),
-      httpPort: int('INGEST_HTTP_PORT', 9464, 0, 65535),
+      batchMaxRows: v.INGEST_BATCH_MAX_ROWS,
+      batchMaxWaitMs: v.INGEST_BATCH_MAX_WAIT_MS,
+      maxPayloadBytes: v.INGEST_MAX_PAYLOAD_BYTES,
+      maxAgeMs: v.INGEST_MAX_AGE,
+      maxFutureMs: v.INGEST_MAX_FUTURE,
+      clientId: v.INGEST_CLIENT_ID,
+      receiveMaximum: v.INGEST_RECEIVE_MAXIMUM,
+      shared: v.INGEST_SHARED,
+      httpPort: v.INGEST_HTTP_PORT,
     },
     storage: {
-      retentionRawMs: duration('RETENTION_RAW', '90d'),
-      retention5mMs: duration('RETENTION_5M', '400d'),
-      retention1hMs: duration('RETENTION_1H', '0'),
-      compressAfterMs: duration('COMPRESS_AFTER', '7d'),
-      refreshIntervalMs: duration('AGG_REFRESH_INTERVAL', '30s', false),
+      retentionRawMs: v.RETENTION_RAW,
+      retention5mMs: v.RETENTION_5M,
+      retention1hMs: v.RETENTION_1H,
+      compressAfterMs: v.COMPRESS_AFTER,
+      refreshIntervalMs: v.AGG_REFRESH_INTERVAL,
     },
-    live: { coalesceMs: int('LIVE_COALESCE_MS', 50, 10, 10_000) },
-    status: { staleAfter, offlineAfter },
-    log: { level: oneOf('LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const), format: oneOf('LOG_FORMAT', 'text', ['text', 'json'] as const) },
+    live: { coalesceMs: v.LIVE_COALESCE_MS },
+    status: { staleAfter: v.STATUS_STALE_FACTOR, offlineAfter: v.STATUS_OFFLINE_FACTOR },
+    log: { level: v.LOG_LEVEL, format: v.LOG_FORMAT },
   }
-  if (!mqttUrl && config.ingest.shared && read('INGEST_SHARED')) {
-    problems.push('INGEST_SHARED: the embedded broker has no shared subscriptions; set MQTT_URL to a broker that has them (e.g. Mosquitto)')
-  }
-  const { retentionRawMs, compressAfterMs } = config.storage
-  if (retentionRawMs > 0 && retentionRawMs < config.ingest.maxAgeMs) {
-    problems.push(`RETENTION_RAW: must be at least INGEST_MAX_AGE (${config.ingest.maxAgeMs / 86_400_000} d), or accepted readings would be dropped at once`)
-  }
-  if (compressAfterMs > 0 && retentionRawMs > 0 && compressAfterMs >= retentionRawMs) {
-    problems.push('COMPRESS_AFTER: must be shorter than RETENTION_RAW (or 0)')
-  }
-  if (problems.length) throw new ConfigError(problems)
-  return deepFreeze(config)
+}
+
+const ENVIRONMENT = z
+  .object(VARIABLES)
+  .check(rules)
+  .transform(toConfig)
+
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  // a variable set to blanks is unset (`PORT=` in a compose file or a .env)
+  const given: Env = {}
+  for (const name of Object.keys(VARIABLES)) given[name] = env[name]?.trim() || undefined
+  // values are shown as typed, quoted: `PORT: expected an integer 0–65535, got 'abc'`
+  const r = check(ENVIRONMENT, given, { show: (v) => `'${String(v)}'` })
+  if (!r.ok) throw new ConfigError(r.issues.map((i) => i.message))
+  return deepFreeze(r.value)
 }
 
 /** Entry points call this: a bad configuration prints every problem and exits with status 2. */

@@ -58,18 +58,17 @@ export async function detectBackend(client: Queryable): Promise<{ backend: Backe
   if (first) return { backend: first, recorded: true, reason: 'this database was first migrated that way' }
   const available = await client.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`)
   if (available.rowCount === 0) return { backend: 'postgres', recorded: false, reason: 'the timescaledb extension is not installed on this server' }
-  await client.query('BEGIN')
+  // the extension is created in a transaction that is rolled back when this build cannot serve us
+  const apacheOnly = new Error('this TimescaleDB build has the Apache license only (no continuous aggregates or compression)')
   try {
-    await client.query('CREATE EXTENSION IF NOT EXISTS timescaledb')
-    const license = await client.query<{ license: string }>(`SELECT current_setting('timescaledb.license', true) AS license`)
-    if (license.rows[0]?.license === 'apache') {
-      await client.query('ROLLBACK')
-      return { backend: 'postgres', recorded: false, reason: 'this TimescaleDB build has the Apache license only (no continuous aggregates or compression)' }
-    }
-    await client.query('COMMIT')
+    await inTransaction(client, async (tx) => {
+      await tx.query('CREATE EXTENSION IF NOT EXISTS timescaledb')
+      const license = await tx.query<{ license: string }>(`SELECT current_setting('timescaledb.license', true) AS license`)
+      if (license.rows[0]?.license === 'apache') throw apacheOnly
+    })
     return { backend: 'timescaledb', recorded: false, reason: '' }
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => {})
+    if (err === apacheOnly) return { backend: 'postgres', recorded: false, reason: apacheOnly.message }
     return { backend: 'postgres', recorded: false, reason: `creating the timescaledb extension failed: ${(err as Error).message}` }
   }
 }

@@ -131,37 +131,41 @@ interface CameraRow {
   expected_interval_sec: number
 }
 
-/** Everything, ordered by id. The driver parses jsonb, so geometry arrives as an object. */
+/** Units, ordered by id. The driver parses jsonb, so geometry arrives as an object. */
+export async function loadUnits(db: Queryable): Promise<Unit[]> {
+  const r = await db.query<UnitRow>('SELECT id, parent_id, name, level, geometry, approximate FROM units ORDER BY id')
+  return r.rows.map((x) => ({ id: x.id, parentId: x.parent_id, name: x.name, level: x.level, geometry: x.geometry, approximate: x.approximate }))
+}
+
+export async function loadStations(db: Queryable): Promise<Station[]> {
+  const r = await db.query<StationRow>('SELECT id, name, kind, unit_id, lon, lat, expected_interval_sec FROM stations ORDER BY id')
+  return r.rows.map((x) => ({ id: x.id, name: x.name, kind: x.kind, unitId: x.unit_id, lon: x.lon, lat: x.lat, expectedIntervalSec: x.expected_interval_sec }))
+}
+
+export async function loadCameras(db: Queryable): Promise<Camera[]> {
+  const r = await db.query<CameraRow>('SELECT id, name, kind, site, unit_id, lon, lat, capacity, expected_interval_sec FROM cameras ORDER BY id')
+  return r.rows.map((x) => ({
+    id: x.id,
+    name: x.name,
+    kind: x.kind,
+    site: x.site,
+    unitId: x.unit_id,
+    lon: x.lon,
+    lat: x.lat,
+    capacity: x.capacity,
+    expectedIntervalSec: x.expected_interval_sec,
+  }))
+}
+
+/** Everything, ordered by id (one statement at a time: the embedded database is one session). */
 export async function loadReference(db: Queryable): Promise<Reference> {
-  // Sequential on purpose: a pg.PoolClient (or the embedded database's single connection) runs one query at a time.
-  const units = await db.query<UnitRow>('SELECT id, parent_id, name, level, geometry, approximate FROM units ORDER BY id')
-  const stations = await db.query<StationRow>('SELECT id, name, kind, unit_id, lon, lat, expected_interval_sec FROM stations ORDER BY id')
-  const cameras = await db.query<CameraRow>(
-    'SELECT id, name, kind, site, unit_id, lon, lat, capacity, expected_interval_sec FROM cameras ORDER BY id',
-  )
-  return {
-    units: units.rows.map((r) => ({ id: r.id, parentId: r.parent_id, name: r.name, level: r.level, geometry: r.geometry, approximate: r.approximate })),
-    stations: stations.rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      kind: r.kind,
-      unitId: r.unit_id,
-      lon: r.lon,
-      lat: r.lat,
-      expectedIntervalSec: r.expected_interval_sec,
-    })),
-    cameras: cameras.rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      kind: r.kind,
-      site: r.site,
-      unitId: r.unit_id,
-      lon: r.lon,
-      lat: r.lat,
-      capacity: r.capacity,
-      expectedIntervalSec: r.expected_interval_sec,
-    })),
-  }
+  return { units: await loadUnits(db), stations: await loadStations(db), cameras: await loadCameras(db) }
+}
+
+/** Changes whenever a row of `table` is added, removed or updated (loaders bump updated_at). */
+export async function tableStamp(db: Queryable, table: 'units' | 'stations' | 'cameras'): Promise<string> {
+  const r = await db.query<{ stamp: string }>(`SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') AS stamp FROM ${table}`)
+  return r.rows[0]!.stamp
 }
 
 /**

@@ -13,7 +13,7 @@ import { registry } from '../core/metrics.ts'
 import { healthReport } from '../db/health.ts'
 import { openPostgres } from '../db/postgres.ts'
 import { prepareDatabase } from '../db/setup.ts'
-import { mqttSource } from './mqtt-source.ts'
+import { mqttSource } from './shared/mqtt-source.ts'
 import { ingestOptions, startIngest } from './service.ts'
 
 const config = loadConfigOrExit()

@@ -4,7 +4,8 @@
 // evening rush hours: motorbike-heavy in towns, no two-wheelers or pedestrians on expressways.
 
 import { CAMERA_LIMITS, type Camera, type CameraClass } from '../contract/index.ts'
-import { HOUR_MS, hourBump, localDate, localDay, localHour, localWeekday, smoothStep } from './clock.ts'
+import { hourBump, smoothStep } from './clock.ts'
+import { HOUR_MS, vnDate, vnDayNumber, vnHourOfDay, vnWeekday } from '../contract/shared/clock.ts'
 import type { NoiseBank, NoiseSpec } from './noise.ts'
 import { hashString, poisson, unitHash, type Rng } from './random.ts'
 
@@ -46,13 +47,13 @@ const ROAD_NOISE: readonly NoiseSpec[] = [{ tauMs: 20 * MIN, sigma: 0.15 }]
 
 /** Office hours in local time: Mon–Fri 07:30–11:30 and 13:30–17:00, Saturday 07:30–11:30. */
 export function isServiceCenterOpen(t: number, holidays?: ReadonlySet<string>): boolean {
-  const day = localWeekday(t)
+  const day = vnWeekday(t)
   if (day === 0) return false
-  const h = localHour(t)
+  const h = vnHourOfDay(t)
   const morning = h >= 7.5 && h < 11.5
   const afternoon = day !== 6 && h >= 13.5 && h < 17
   if (!morning && !afternoon) return false
-  return !holidays?.has(localDate(t))
+  return !holidays?.has(vnDate(t))
 }
 
 /** Expressways by name ("Cao tốc Hạ Long – Vân Đồn"); national highways by "Quốc lộ"/"QL"; anything else is a town road. */
@@ -130,9 +131,9 @@ export function createCameraModel(options: CameraModelOptions): CameraModel {
 
   function arrivalsPerHour(camera: Camera, capacity: number, counters: number, t: number): number {
     const key = keyOf(camera.id)
-    const day = localDay(t)
-    const weekday = localWeekday(t)
-    const h = localHour(t)
+    const day = vnDayNumber(t)
+    const weekday = vnWeekday(t)
+    const h = vnHourOfDay(t)
     const throughput = (counters * 60) / SERVICE_MINUTES
     const crowd = unitHash(seed, key, day, 7) < CROWD_DAY_SHARE
     let level = throughput * (crowd ? 1.8 + 0.5 * unitHash(seed, key, day, 8) : 0.85 + 0.3 * unitHash(seed, key, day, 9))
@@ -149,8 +150,8 @@ export function createCameraModel(options: CameraModelOptions): CameraModel {
     const type = roadType(camera)
     const key = keyOf(camera.id)
     const z = noise.at(camera.id, t, ROAD_NOISE)
-    const h = localHour(t)
-    const weekday = localWeekday(t)
+    const h = vnHourOfDay(t)
+    const weekday = vnWeekday(t)
     const rush = weekday === 0 ? 0.45 : weekday === 6 ? 0.7 : 1
     const plateau = weekday === 0 || weekday === 6 ? 0.9 : 1
     const daytime = smoothStep(h, 5.5, 0.5) * smoothStep(-h, -21.5, 0.7)

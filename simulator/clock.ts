@@ -1,30 +1,6 @@
-// Vietnam local time for the simulator's daily and weekly rhythms. Vietnam keeps UTC+7 all year (no DST),
-// so a fixed offset is exact and avoids depending on the host's time-zone database.
-
-export const HOUR_MS = 3_600_000
-export const DAY_MS = 86_400_000
-export const VN_OFFSET_MS = 7 * HOUR_MS
-
-/** Local hour of day as a fraction, 0 ≤ h < 24. */
-export function localHour(t: number): number {
-  const ms = (((t + VN_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS
-  return ms / HOUR_MS
-}
-
-/** Days since 1970-01-01 in local time; the key for anything decided once per local day. */
-export function localDay(t: number): number {
-  return Math.floor((t + VN_OFFSET_MS) / DAY_MS)
-}
-
-/** 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday). */
-export function localWeekday(t: number): number {
-  return (((localDay(t) + 4) % 7) + 7) % 7
-}
-
-/** Local calendar date, YYYY-MM-DD, as holiday calendars list it. */
-export function localDate(t: number): string {
-  return new Date(localDay(t) * DAY_MS).toISOString().slice(0, 10)
-}
+// The simulator's rhythms over Vietnam local time (the clock arithmetic itself is contract/shared/clock.ts):
+// the season of the year, bumps around an hour of the day, and soft steps at office hours.
+import { DAY_MS, VN_OFFSET_MS } from '../contract/shared/clock.ts'
 
 /** Phase of the year, 0 at 1 January, for the dry-winter / wet-summer cycle. */
 export function yearPhase(t: number): number {

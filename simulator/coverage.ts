@@ -5,7 +5,7 @@
 // halfway therefore ends, after the next start, with full history, and nothing complete is sent twice.
 import type { Camera, Station } from '../contract/index.ts'
 import type { Queryable } from '../db/database.ts'
-import { HOUR_MS } from './clock.ts'
+import { HOUR_MS, hourStart } from '../contract/shared/clock.ts'
 import type { FeedModel } from './model.ts'
 
 export const BACKFILL_STEP_SEC = 300
@@ -33,7 +33,7 @@ export async function readCoverage(db: Queryable, from: number): Promise<Backfil
 /** The backfill window for `hours` ending now, capped where ingest would refuse readings as too old. */
 export function backfillWindow(hours: number, maxAgeMs: number, now: number): { hours: number; from: number } {
   const capped = Math.max(0, Math.min(hours, Math.floor(maxAgeMs / HOUR_MS) - 1))
-  return { hours: capped, from: Math.floor((now - capped * HOUR_MS) / HOUR_MS) * HOUR_MS }
+  return { hours: capped, from: hourStart(now - capped * HOUR_MS) }
 }
 
 /** Reads what the window holds, for the simulator (the all-in-one passes it to its child process). */
@@ -67,7 +67,7 @@ export function findGaps(
 ): Gaps {
   const expected = new Map<string, Map<number, number>>()
   for (const t of steps) {
-    const hour = Math.floor(t / HOUR_MS) * HOUR_MS
+    const hour = hourStart(t)
     for (const d of devices) {
       if (!model.isReporting(d.id, t)) continue
       let byHour = expected.get(d.id)

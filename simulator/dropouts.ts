@@ -2,7 +2,7 @@
 // 4G), so a few percent of devices are silent at any moment and the status screens have something to show.
 // Like episodes, silence is a pure function of (seed, device, time), so every timeline agrees on it.
 
-import { HOUR_MS } from './clock.ts'
+import { HOUR_MS } from '../contract/shared/clock.ts'
 import { unitHash } from './random.ts'
 
 export interface DropoutOptions {

@@ -4,7 +4,8 @@
 // higher near the coal mines and power plants, higher in the dry winter and at night under inversions.
 
 import { METRICS, type Metric, type Station } from '../contract/index.ts'
-import { HOUR_MS, hourBump, localHour, localWeekday, smoothStep, yearPhase } from './clock.ts'
+import { hourBump, smoothStep, yearPhase } from './clock.ts'
+import { HOUR_MS, vnHourOfDay, vnWeekday } from '../contract/shared/clock.ts'
 import type { EpisodeField } from './episodes.ts'
 import { MINING_INFLUENCE_KM, nearestMiningKm } from './geo.ts'
 import type { NoiseBank, NoiseSpec } from './noise.ts'
@@ -76,10 +77,10 @@ export function createEnvironmentModel(options: { seed: number; noise: NoiseBank
 
   function air(station: Station, p: Profile, t: number): EnvValues {
     const z = noise.at(station.id, t, AIR_NOISE)
-    const h = localHour(t)
+    const h = vnHourOfDay(t)
     // +1 in mid-January (dry north-east monsoon, worst air), −1 in mid-July (rainy, washed out)
     const winter = Math.cos(2 * Math.PI * (yearPhase(t) - 0.04))
-    const sunday = localWeekday(t) === 0 ? 0.85 : 1
+    const sunday = vnWeekday(t) === 0 ? 0.85 : 1
     const local = 0.8 + 0.45 * p.u(1)
     const traffic = 0.55 + sunday * (0.65 * hourBump(h, 7.75, 1) + 0.75 * hourBump(h, 18.25, 1.3)) + 0.2 * hourBump(h, 1.5, 3) - 0.2 * hourBump(h, 13.5, 2)
     // rush-hour traffic, a night-time inversion that traps what is emitted, and afternoon mixing that dilutes it
@@ -114,7 +115,7 @@ export function createEnvironmentModel(options: { seed: number; noise: NoiseBank
 
   function water(station: Station, p: Profile, t: number): EnvValues {
     const z = noise.at(station.id, t, WATER_NOISE)
-    const h = localHour(t)
+    const h = vnHourOfDay(t)
     const winter = Math.cos(2 * Math.PI * (yearPhase(t) - 0.04))
     // photosynthesis lifts dissolved oxygen and pH in the afternoon and respiration lowers them before dawn
     const daylight = Math.sin((2 * Math.PI * (h - 9)) / 24)
@@ -140,7 +141,7 @@ export function createEnvironmentModel(options: { seed: number; noise: NoiseBank
 
   function noiseLevels(station: Station, p: Profile, t: number): EnvValues {
     const z = noise.at(station.id, t, NOISE_NOISE)
-    const h = localHour(t)
+    const h = vnHourOfDay(t)
     const daytime = smoothStep(h, 5.5, 0.5) * smoothStep(-h, -22, 0.6)
     // roadside stations sit several dB above residential ones
     const siteOffset = -4 + 10 * p.u(20)

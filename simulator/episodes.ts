@@ -3,7 +3,7 @@
 // visibly change on the map. Episodes are a pure function of (seed, time): every timeline that asks
 // about 10:20 sees the same episode, which keeps backfill and live publishing consistent.
 
-import { HOUR_MS } from './clock.ts'
+import { HOUR_MS } from '../contract/shared/clock.ts'
 import { MINING_AREAS, distanceKm, offsetKm, type Place } from './geo.ts'
 import { hash32, mulberry32, poisson } from './random.ts'
 

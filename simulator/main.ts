@@ -9,7 +9,7 @@ import { createLifecycle } from '../core/lifecycle.ts'
 import { connectMqtt, whenConnected } from '../core/mqtt.ts'
 import { openPostgres } from '../db/postgres.ts'
 import { loadReference } from '../db/reference.ts'
-import { HOUR_MS } from './clock.ts'
+import { HOUR_MS, hourStart } from '../contract/shared/clock.ts'
 import { BACKFILL_STEP_SEC, backfillPlan, backfillSteps, findGaps, type BackfillRequest } from './coverage.ts'
 import { createFeedModel } from './model.ts'
 import { mulberry32 } from './random.ts'
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
       })
       const missingHours = gaps.total - gaps.complete
       log.info(`publishing history first: ${missingHours} of ${gaps.total} device-hours of the last ${hours} h are missing`)
-      const only = (id: string, ts: number) => gaps.missing.get(id)?.has(Math.floor(ts / HOUR_MS) * HOUR_MS) ?? false
+      const only = (id: string, ts: number) => gaps.missing.get(id)?.has(hourStart(ts)) ?? false
       const n = await backfill.backfill({ hours, stepSec: BACKFILL_STEP_SEC, only })
       log.info(`history published: ${n} messages`)
     }

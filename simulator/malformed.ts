@@ -64,7 +64,7 @@ export function availableKinds(hasCameras: boolean): readonly MalformedKind[] {
  * `cameraId` addresses a fractional count when the reading is from an environment station.
  */
 export function buildMalformed(kind: MalformedKind, reading: GoodReading, topics: TopicMap, cameraId?: string): MalformedMessage {
-  const topic = reading.device === 'env' ? topics.env(reading.id) : topics.camera(reading.id)
+  const topic = reading.device === 'env' ? topics.input('env', reading.id) : topics.input('camera', reading.id)
   const good = serialize(reading, reading.ts)
   switch (kind) {
     case 'invalid_json':
@@ -88,11 +88,11 @@ export function buildMalformed(kind: MalformedKind, reading: GoodReading, topics
       return { kind, topic, payload: JSON.stringify(body) }
     }
     case 'unknown_device':
-      return { kind, topic: reading.device === 'env' ? topics.env(UNKNOWN_DEVICE_ID) : topics.camera(UNKNOWN_DEVICE_ID), payload: good }
+      return { kind, topic: reading.device === 'env' ? topics.input('env', UNKNOWN_DEVICE_ID) : topics.input('camera', UNKNOWN_DEVICE_ID), payload: good }
     case 'fractional_count': {
       if (reading.device === 'camera') return { kind, topic, payload: withField(reading, (_, v) => Number(v) + 0.5) }
       if (cameraId === undefined) throw new Error('fractional_count needs a camera id when the reading is from a station')
-      return { kind, topic: topics.camera(cameraId), payload: cameraPayload(reading.ts, 60, { person: 2.5 }) }
+      return { kind, topic: topics.input('camera', cameraId), payload: cameraPayload(reading.ts, 60, { person: 2.5 }) }
     }
   }
 }

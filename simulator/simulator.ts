@@ -8,7 +8,7 @@
 // Backfill: history for every reporting device from now − hours to now, on a fork of the model, as fast as
 // `publish` resolves with bounded concurrency.
 
-import { CAMERA_LIMITS, cameraPayload, envPayload, type Camera, type Station, type TopicMap } from '../contract/index.ts'
+import { CAMERA_LIMITS, HOUR_MS, cameraPayload, envPayload, type Camera, type Station, type TopicMap } from '../contract/index.ts'
 import { availableKinds, buildMalformed, MALFORMED_KINDS, type GoodReading, type MalformedKind } from './malformed.ts'
 import { createFeedModel, type FeedModel } from './model.ts'
 import type { Rng } from './random.ts'
@@ -105,8 +105,8 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const now = options.now ?? Date.now
   const model = options.model ?? createFeedModel({ rng, stations: options.stations })
   const devices: Device[] = [
-    ...options.stations.map((station): Device => ({ kind: 'env', id: station.id, topic: topics.env(station.id), station })),
-    ...options.cameras.map((camera): Device => ({ kind: 'camera', id: camera.id, topic: topics.camera(camera.id), camera })),
+    ...options.stations.map((station): Device => ({ kind: 'env', id: station.id, topic: topics.input('env', station.id), station })),
+    ...options.cameras.map((camera): Device => ({ kind: 'camera', id: camera.id, topic: topics.input('camera', camera.id), camera })),
   ]
   const livePeriodSec = periodSecOf(devices.length / config.rate)
   const malformedKinds = availableKinds(options.cameras.length > 0)
@@ -222,7 +222,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     const end = now()
     const stepMs = Math.round(stepSec * 1000)
     // aligned to the step so two backfills of the same window publish the same timestamps
-    const first = Math.ceil((end - hours * 3_600_000) / stepMs) * stepMs
+    const first = Math.ceil((end - hours * HOUR_MS) / stepMs) * stepMs
     const steps = Math.floor((end - first) / stepMs) + 1
     const periodSec = periodSecOf(stepSec)
     const progress: BackfillProgress = { published: 0, skipped: 0, total: steps * devices.length, ts: first }

@@ -1,36 +1,43 @@
 // Environment stations from CSV: `id,name,kind,unit_id,lon,lat,expected_interval_sec`. A city exports its
 // station list from a spreadsheet; every row is checked and the valid ones are kept beside the errors.
 
-import { STATION_KINDS, type Position, type Station, type StationKind, type Unit } from '../../contract/index.ts'
-import { formatCsv, readTable } from './csv.ts'
-import { DuplicateIds, RowCheck, unitResolver, type RowError } from './row-error.ts'
+import { STATION_KINDS, z, type Station, type StationKind, type Unit } from '../../contract/index.ts'
+import { formatCsv } from './csv.ts'
+import { readDevices } from './devices.ts'
+import { coordinateCell, idCell, oneOfCell, optionalIdCell, positiveIntegerCell, textCell, type RowError } from './row-error.ts'
 
 export const STATION_COLUMNS = ['id', 'name', 'kind', 'unit_id', 'lon', 'lat', 'expected_interval_sec'] as const
 
 /** Used when expected_interval_sec is empty: automatic air and noise stations report every minute, water every 5. */
 export const DEFAULT_STATION_INTERVAL_SEC: Record<StationKind, number> = { air: 60, water: 300, noise: 60 }
 
+/** One row's cells, by column name, as a Station (unitId null when the cell is empty). */
+const StationRow = z
+  .object({
+    id: idCell,
+    name: textCell,
+    kind: oneOfCell(STATION_KINDS),
+    unit_id: optionalIdCell,
+    lon: coordinateCell(180),
+    lat: coordinateCell(90),
+    expected_interval_sec: positiveIntegerCell,
+  })
+  .transform(
+    (r): Station => ({
+      id: r.id,
+      name: r.name,
+      kind: r.kind,
+      unitId: r.unit_id,
+      lon: r.lon,
+      lat: r.lat,
+      expectedIntervalSec: r.expected_interval_sec ?? DEFAULT_STATION_INTERVAL_SEC[r.kind],
+    }),
+  )
+
 /** `units`: the units already known (loaded or in the same batch), for unit_id checks and lookup by point. */
 export function parseStationsCsv(text: string, units: readonly Unit[]): { stations: Station[]; errors: RowError[] } {
-  const { rows, errors } = readTable(text, { required: ['id', 'name', 'kind', 'lon', 'lat'], optional: ['unit_id', 'expected_interval_sec'] })
-  const resolveUnit = unitResolver(units)
-  const duplicates = new DuplicateIds()
-  const stations: Station[] = []
-  for (const row of rows) {
-    const check = new RowCheck(row.line)
-    const id = check.id('id', row.get('id'))
-    duplicates.check(check, 'id', id)
-    const name = check.text('name', row.get('name'))
-    const kind = check.oneOf('kind', row.get('kind'), STATION_KINDS)
-    const before = check.errors.length
-    const point: Position = [check.coordinate('lon', row.get('lon')), check.coordinate('lat', row.get('lat'))]
-    const unitId = resolveUnit(check, row.get('unit_id'), check.errors.length === before ? point : null)
-    const fallback = DEFAULT_STATION_INTERVAL_SEC[kind] ?? 60
-    const expectedIntervalSec = check.positiveInteger('expected_interval_sec', row.get('expected_interval_sec'), fallback)
-    if (check.ok) stations.push({ id, name, kind, unitId, lon: point[0], lat: point[1], expectedIntervalSec })
-    else errors.push(...check.errors)
-  }
-  return { stations, errors: errors.sort((a, b) => a.row - b.row) }
+  const { rows, errors } = readDevices(text, { columns: STATION_COLUMNS, required: ['id', 'name', 'kind', 'lon', 'lat'] }, StationRow, units)
+  return { stations: rows, errors }
 }
 
 export function formatStationsCsv(stations: readonly Station[]): string {

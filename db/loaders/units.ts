@@ -1,10 +1,110 @@
 // Administrative units from GeoJSON: a FeatureCollection whose features carry `id`, `parent_id`, `name`,
 // `level` and optionally `approximate` in their properties, with a Polygon, MultiPolygon or null geometry.
 // The tree may be any depth; a parent must be in the same file or already loaded, and no unit may be its own
-// ancestor. Other properties (GIS exports carry many) are ignored.
+// ancestor. Other properties (GIS exports carry many) are ignored. Each feature is checked by a zod schema
+// (checkRow); the tree, which needs every feature at once, by plain code.
 
-import { DEVICE_ID_PATTERN, isRingClosed, type Position, type Ring, type Unit, type UnitGeometry } from '../../contract/index.ts'
-import { DuplicateIds, RowCheck, type RowError } from './row-error.ts'
+import { DEVICE_ID_PATTERN, check, isRingClosed, sentence, z, type Position, type Unit } from '../../contract/index.ts'
+import { DuplicateIds, REQUIRED, checkRow, idCell, inReadingOrder, says, type RowError } from './row-error.ts'
+
+/** A feature's fields, in the order one feature's errors are listed. */
+const FIELDS = ['id', 'parent_id', 'name', 'level', 'approximate', 'geometry'] as const
+
+// --- geometry ----------------------------------------------------------------------------------------------
+// Messages name the place people can find in their GIS tool ("position 3 of ring 1 of polygon 2"), made from
+// the issue's path below geometry.coordinates; checkRow keeps the first, as the first problem is the one to fix.
+
+/** `ring 2 of polygon 3` and `position 5`, from a path [..., 'coordinates', (polygon,) ring, position]. */
+function place(path: readonly PropertyKey[] | undefined, multi: boolean): { polygon: string; ring: string; position: string } {
+  const below = (path ?? []).slice((path ?? []).indexOf('coordinates') + 1) as number[]
+  const [polygon, ring = 0, position = 0] = multi ? below : [undefined, ...below]
+  const of = polygon === undefined ? '' : ` of polygon ${polygon + 1}`
+  return { polygon: of, ring: `ring ${ring + 1}${of}`, position: `position ${position + 1}` }
+}
+
+type PlacedIssue = { input?: unknown; path?: PropertyKey[] }
+
+/** The rings of a polygon: an outer ring, then holes; each closed, with at least 4 positions. */
+function polygonRings(multi: boolean) {
+  const at = (issue: PlacedIssue) => place(issue.path, multi)
+  const position = z
+    .custom<[number, number, ...unknown[]]>((p) => Array.isArray(p) && isFiniteNumber(p[0]) && isFiniteNumber(p[1]), {
+      error: (issue: PlacedIssue) => sentence(`${at(issue).position} of ${at(issue).ring} is not [lon, lat]`),
+    })
+    .refine(([lon, lat]) => Math.abs(lon) <= 180 && Math.abs(lat) <= 90, {
+      error: (issue: PlacedIssue) => {
+        const [lon, lat] = issue.input as [number, number]
+        return sentence(`${at(issue).position} of ${at(issue).ring} is out of range: [${lon}, ${lat}] (lon ±180, lat ±90; are they swapped?)`)
+      },
+    })
+    .transform(([lon, lat]): Position => [lon, lat]) // altitude, if any, is dropped: boundaries are 2D
+  const tooFew = { error: (issue: PlacedIssue) => sentence(`${at(issue).ring} needs at least 4 positions (a closed triangle)`) }
+  const ring = z
+    .array(z.unknown(), tooFew)
+    .min(4, { ...tooFew, abort: true })
+    .pipe(z.array(position))
+    .refine(isRingClosed, { error: (issue: PlacedIssue) => sentence(`${at(issue).ring} is not closed: its last position must repeat the first`) })
+  const noOuterRing = { error: (issue: PlacedIssue) => sentence(`a polygon${at(issue).polygon} needs at least an outer ring`) }
+  return z.array(z.unknown(), noOuterRing).min(1, { ...noOuterRing, abort: true }).pipe(z.array(ring))
+}
+
+const NO_POLYGON = sentence('a MultiPolygon needs at least one polygon')
+
+const geometrySchema = z
+  .discriminatedUnion(
+    'type',
+    [
+      z.object({ type: z.literal('Polygon'), coordinates: polygonRings(false) }),
+      z.object({
+        type: z.literal('MultiPolygon'),
+        coordinates: z.array(z.unknown(), { error: NO_POLYGON }).min(1, { error: NO_POLYGON, abort: true }).pipe(z.array(polygonRings(true))),
+      }),
+    ],
+    says((g) => `must be a Polygon, a MultiPolygon or null, not ${isObject(g) ? String(g.type) : typeof g}`),
+  )
+  .nullish()
+  .transform((g) => g ?? null)
+
+// --- features ----------------------------------------------------------------------------------------------
+
+const requiredText = z.string({ error: REQUIRED }).trim().min(1, { error: REQUIRED })
+
+/** A feature's fields, flattened from its properties, as a Unit. */
+const UnitFields = z
+  .object({
+    id: z.unknown().transform(idText).pipe(idCell),
+    parent_id: z
+      .unknown()
+      .refine((v) => v === undefined || v === null || v === '' || (typeof v === 'string' && DEVICE_ID_PATTERN.test(v)), says((v) => `${JSON.stringify(v)} is not a valid id`))
+      .transform((v) => (v || null) as string | null),
+    name: requiredText,
+    level: requiredText,
+    approximate: z.boolean({ error: sentence('must be true or false') }).nullish().transform((v) => v ?? false),
+    geometry: geometrySchema,
+  })
+  .transform((f): Unit => ({ id: f.id, parentId: f.parent_id, name: f.name, level: f.level, geometry: f.geometry, approximate: f.approximate }))
+
+const UnitFeature = z
+  .custom<Record<string, unknown>>(isFeature, { error: sentence('is not a GeoJSON Feature') })
+  .transform((feature): unknown => featureFields(feature)) // unknown until UnitFields has checked them
+  .pipe(UnitFields)
+
+const FeatureCollection = z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()) })
+
+function isFeature(v: unknown): v is Record<string, unknown> {
+  return isObject(v) && v.type === 'Feature'
+}
+
+/** The fields a unit is read from; GeoJSON also allows the id on the feature itself (properties win, as the documented place). */
+function featureFields(feature: Record<string, unknown>): Record<(typeof FIELDS)[number], unknown> {
+  const props = isObject(feature.properties) ? feature.properties : {}
+  return { id: props.id ?? feature.id, parent_id: props.parent_id, name: props.name, level: props.level, approximate: props.approximate, geometry: feature.geometry }
+}
+
+/** An id as written: GIS tools often number features. '' when there is none. */
+function idText(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : ''
+}
 
 /** `known`: units already loaded, which file units may name as parents (and may re-parent). */
 export function parseUnitsGeoJson(text: string, known: readonly Unit[] = []): { units: Unit[]; errors: RowError[] } {
@@ -14,108 +114,31 @@ export function parseUnitsGeoJson(text: string, known: readonly Unit[] = []): { 
   } catch (err) {
     return { units: [], errors: [{ row: 0, message: `not valid JSON: ${(err as Error).message}` }] }
   }
-  if (!isObject(doc) || doc.type !== 'FeatureCollection' || !Array.isArray(doc.features)) {
-    return { units: [], errors: [{ row: 0, message: 'expected a GeoJSON FeatureCollection with a features array' }] }
-  }
+  const collection = check(FeatureCollection, doc)
+  if (!collection.ok) return { units: [], errors: [{ row: 0, message: 'expected a GeoJSON FeatureCollection with a features array' }] }
 
   const errors: RowError[] = []
   const parsed: { unit: Unit; row: number }[] = []
   const duplicates = new DuplicateIds()
   const rejected = new Map<string, number>() // id → row of features rejected for their own fields
-  doc.features.forEach((feature: unknown, i: number) => {
-    const check = new RowCheck(i + 1)
-    const unit = readFeature(check, feature)
-    if (unit) duplicates.check(check, 'id', unit.id)
-    if (unit && check.ok) parsed.push({ unit, row: i + 1 })
+  collection.value.features.forEach((feature, i) => {
+    const row = i + 1
+    const checked = checkRow(UnitFeature, row, feature)
+    const rowErrors: RowError[] = [...checked.errors]
+    const id = isFeature(feature) ? idText(featureFields(feature).id) : null
+    const duplicate = id === null ? null : duplicates.check(row, 'id', id)
+    if (duplicate) rowErrors.push(duplicate)
+    if (checked.value && rowErrors.length === 0) parsed.push({ unit: checked.value, row })
     else {
-      errors.push(...check.errors)
-      if (unit?.id && !rejected.has(unit.id)) rejected.set(unit.id, i + 1)
+      errors.push(...rowErrors)
+      if (id && !rejected.has(id)) rejected.set(id, row)
     }
   })
   for (const { unit } of parsed) rejected.delete(unit.id) // a duplicate's first, accepted, occurrence stands
 
   errors.push(...checkTree(parsed, known, rejected))
   const rejectedRows = new Set(errors.map((e) => e.row))
-  return { units: parsed.filter((p) => !rejectedRows.has(p.row)).map((p) => p.unit), errors: errors.sort((a, b) => a.row - b.row) }
-}
-
-function readFeature(check: RowCheck, feature: unknown): Unit | null {
-  if (!isObject(feature) || feature.type !== 'Feature') {
-    check.fail(undefined, 'is not a GeoJSON Feature')
-    return null
-  }
-  const props = isObject(feature.properties) ? feature.properties : {}
-  // GeoJSON also allows the id on the feature itself; properties win, as the documented place.
-  const rawId = props.id ?? feature.id
-  const id = check.id('id', typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : '')
-  const rawParent = props.parent_id
-  let parentId: string | null = null
-  if (rawParent !== undefined && rawParent !== null && rawParent !== '') {
-    if (typeof rawParent !== 'string' || !DEVICE_ID_PATTERN.test(rawParent)) check.fail('parent_id', `${JSON.stringify(rawParent)} is not a valid id`)
-    else parentId = rawParent
-  }
-  const name = check.text('name', typeof props.name === 'string' ? props.name.trim() : '')
-  const level = check.text('level', typeof props.level === 'string' ? props.level.trim() : '')
-  let approximate = false
-  if (props.approximate !== undefined && props.approximate !== null) {
-    if (typeof props.approximate !== 'boolean') check.fail('approximate', 'must be true or false')
-    else approximate = props.approximate
-  }
-  const geometry = readGeometry(check, feature.geometry)
-  return { id, parentId, name, level, geometry, approximate }
-}
-
-function readGeometry(check: RowCheck, g: unknown): UnitGeometry | null {
-  if (g === null || g === undefined) return null
-  if (!isObject(g) || (g.type !== 'Polygon' && g.type !== 'MultiPolygon')) {
-    check.fail('geometry', `must be a Polygon, a MultiPolygon or null, not ${isObject(g) ? String(g.type) : typeof g}`)
-    return null
-  }
-  if (g.type === 'Polygon') {
-    const rings = readPolygon(check, g.coordinates, '')
-    return rings && { type: 'Polygon', coordinates: rings }
-  }
-  if (!Array.isArray(g.coordinates) || g.coordinates.length === 0) {
-    check.fail('geometry', 'a MultiPolygon needs at least one polygon')
-    return null
-  }
-  const polygons = g.coordinates.map((p: unknown, i: number) => readPolygon(check, p, ` of polygon ${i + 1}`))
-  return polygons.every((p): p is Ring[] => p !== null) ? { type: 'MultiPolygon', coordinates: polygons } : null
-}
-
-function readPolygon(check: RowCheck, coords: unknown, where: string): Ring[] | null {
-  if (!Array.isArray(coords) || coords.length === 0) {
-    check.fail('geometry', `a polygon${where} needs at least an outer ring`)
-    return null
-  }
-  const rings: Ring[] = []
-  for (const [r, ring] of coords.entries()) {
-    const name = `ring ${r + 1}${where}`
-    if (!Array.isArray(ring) || ring.length < 4) {
-      check.fail('geometry', `${name} needs at least 4 positions (a closed triangle)`)
-      return null
-    }
-    const positions: Position[] = []
-    for (const [p, pos] of ring.entries()) {
-      const lon: unknown = Array.isArray(pos) ? pos[0] : undefined
-      const lat: unknown = Array.isArray(pos) ? pos[1] : undefined
-      if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat)) {
-        check.fail('geometry', `position ${p + 1} of ${name} is not [lon, lat]`)
-        return null
-      }
-      if (Math.abs(lon) > 180 || Math.abs(lat) > 90) {
-        check.fail('geometry', `position ${p + 1} of ${name} is out of range: [${lon}, ${lat}] (lon ±180, lat ±90; are they swapped?)`)
-        return null
-      }
-      positions.push([lon, lat]) // altitude, if any, is dropped: boundaries are 2D
-    }
-    if (!isRingClosed(positions)) {
-      check.fail('geometry', `${name} is not closed: its last position must repeat the first`)
-      return null
-    }
-    rings.push(positions)
-  }
-  return rings
+  return { units: parsed.filter((p) => !rejectedRows.has(p.row)).map((p) => p.unit), errors: inReadingOrder(errors, FIELDS) }
 }
 
 /**
@@ -178,4 +201,8 @@ export function formatUnitsGeoJson(units: readonly Unit[]): string {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v)
 }

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { maintain } from '../../db/maintenance.ts'
 import { prepareDatabase, type PreparedDatabase } from '../../db/setup.ts'
-import { writeBatch } from '../../ingest/writer.ts'
-import { stationSeries } from '../../server/repository.ts'
+import { writeBatch } from '../helpers/seed.ts'
+import { environmentRepository } from '../../server/environment/repository.ts'
 import { DATABASE_TARGETS, openTestDatabase, type TestDatabase } from '../helpers/databases.ts'
 import { testConfig } from '../helpers/stack.ts'
 
@@ -25,7 +25,7 @@ describe.each(DATABASE_TARGETS)('aggregates on the %s database', (kind) => {
     prepared = await prepareDatabase(db.db, testConfig({ SEED_DEMO: '1' }))
     // three hours of one reading a minute: value = minutes before now
     const readings = Array.from({ length: 180 }, (_, i) => ({ stationId: 'QN-KK-001', ts: now - (i + 1) * 60_000, values: { pm25: i + 1, no2: 2 * (i + 1) } }))
-    await writeBatch(db.db, readings, [], [])
+    await writeBatch(db.db, readings)
     await round()
   })
 
@@ -63,7 +63,7 @@ describe.each(DATABASE_TARGETS)('aggregates on the %s database', (kind) => {
 
   it('re-materializes a bucket that receives a late reading at the next round', async () => {
     const late = now - 2 * HOUR + 30_000 // inside an already materialized 5-minute bucket
-    await writeBatch(db.db, [{ stationId: 'QN-KK-001', ts: late, values: { pm25: 1000 } }], [], [])
+    await writeBatch(db.db, [{ stationId: 'QN-KK-001', ts: late, values: { pm25: 1000 } }])
     await round()
     const bucket = Math.floor(late / 300_000) * 300_000
     const r = await db.db.query(`SELECT max, count FROM env_5m WHERE station_id = 'QN-KK-001' AND metric = 'pm25' AND bucket = to_timestamp($1 / 1000.0)`, [bucket])
@@ -72,13 +72,13 @@ describe.each(DATABASE_TARGETS)('aggregates on the %s database', (kind) => {
 
   it('serves the current, not yet materialized bucket too', async () => {
     const ts = now + 60_000
-    await writeBatch(db.db, [{ stationId: 'QN-KK-002', ts, values: { pm25: 42 } }], [], [])
-    const points = await stationSeries(db.db, 'QN-KK-002', 'pm25', now - HOUR, now + 10 * 60_000, '5m')
+    await writeBatch(db.db, [{ stationId: 'QN-KK-002', ts, values: { pm25: 42 } }])
+    const points = await environmentRepository(db.db).series('QN-KK-002', 'pm25', now - HOUR, now + 10 * 60_000, '5m')
     expect(points).toEqual([{ t: new Date(now).toISOString(), value: 42, min: 42, max: 42, count: 1 }])
   })
 
   it('starts daily buckets at midnight in Vietnam (UTC+7)', async () => {
-    const points = await stationSeries(db.db, 'QN-KK-001', 'pm25', now - 2 * 86_400_000, now + HOUR, '1d')
+    const points = await environmentRepository(db.db).series('QN-KK-001', 'pm25', now - 2 * 86_400_000, now + HOUR, '1d')
     expect(points.length).toBeGreaterThan(0)
     for (const p of points) expect(new Date(Date.parse(p.t) + 7 * HOUR).getUTCHours()).toBe(0)
     expect(points.reduce((n, p) => n + p.count, 0)).toBe(181)
@@ -90,11 +90,11 @@ describe.each(DATABASE_TARGETS)('aggregates on the %s database', (kind) => {
     const vnMidnight = Math.floor((now - 2 * day - Date.parse('2000-01-03T00:00:00+07:00')) / day) * day + Date.parse('2000-01-03T00:00:00+07:00')
     const at = vnMidnight + HOUR
     const readings = Array.from({ length: 180 }, (_, i) => ({ stationId: 'QN-KK-005', ts: at - (i + 1) * 60_000, values: { pm25: 1 } }))
-    await writeBatch(db.db, readings, [], [])
+    await writeBatch(db.db, readings)
     await round(at)
-    await writeBatch(db.db, [{ stationId: 'QN-KK-005', ts: at - 2 * HOUR + 30_000, values: { pm25: 1 } }], [], [])
+    await writeBatch(db.db, [{ stationId: 'QN-KK-005', ts: at - 2 * HOUR + 30_000, values: { pm25: 1 } }])
     await round(at)
-    const points = await stationSeries(db.db, 'QN-KK-005', 'pm25', at - 2 * day, at + HOUR, '1d')
+    const points = await environmentRepository(db.db).series('QN-KK-005', 'pm25', at - 2 * day, at + HOUR, '1d')
     expect(points.map((p) => [p.t, p.count])).toEqual([
       [new Date(vnMidnight - day).toISOString(), 121],
       [new Date(vnMidnight).toISOString(), 60],

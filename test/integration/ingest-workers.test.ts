@@ -12,7 +12,7 @@ import { embeddedTestDatabase, postgresTestDatabase, TEST_DATABASE_URL, type Tes
 import { spawnEntry, type Proc } from '../helpers/processes.ts'
 import { testConfig } from '../helpers/stack.ts'
 import { waitFor } from '../helpers/wait.ts'
-import { writeBatch } from '../../ingest/writer.ts'
+import { writeBatch } from '../helpers/seed.ts'
 
 const real = Boolean(TEST_MQTT_URL && TEST_DATABASE_URL)
 const STATIONS = Array.from({ length: 20 }, (_, i) => `QN-KK-${String(i + 1).padStart(3, '0')}`)
@@ -172,7 +172,7 @@ describe('embedded database durability', () => {
       await prepareDatabase(db.db, testConfig())
       const base = Date.now() - 3_600_000
       const readings = Array.from({ length: 3000 }, (_, i) => ({ stationId: STATIONS[i % 20]!, ts: base + i * 1000, values: { pm25: i % 50, pm10: i % 70 } }))
-      for (let i = 0; i < readings.length; i += 500) await writeBatch(db.db, readings.slice(i, i + 500), [], [])
+      for (let i = 0; i < readings.length; i += 500) await writeBatch(db.db, readings.slice(i, i + 500))
       // the embedded database's own process, as its lock file names it
       const pid = Number(readFileSync(`${db.dataDir}/embedded.pid`, 'utf8'))
       expect(pid).toBe(db.db.pid)
@@ -182,7 +182,7 @@ describe('embedded database durability', () => {
       const r = await again.query('SELECT count(*)::int AS n FROM station_readings')
       expect(r.rows[0].n).toBe(6000)
       // and the reopened database takes new readings (hypertables with continuous aggregates need TimescaleDB's TSL module loaded)
-      await writeBatch(again, [{ stationId: 'QN-KK-001', ts: Date.now(), values: { pm25: 1 } }], [], [])
+      await writeBatch(again, [{ stationId: 'QN-KK-001', ts: Date.now(), values: { pm25: 1 } }])
       expect((await again.query('SELECT count(*)::int AS n FROM station_readings')).rows[0].n).toBe(6001)
       await again.stop()
     } finally {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { aqiBand, hourlyAqi, type AqiPollutant, type CameraCount, type EnvReading } from '../../contract/index.ts'
 import { maintain } from '../../db/maintenance.ts'
-import { writeBatch } from '../../ingest/writer.ts'
+import { writeBatch } from '../helpers/seed.ts'
 import { closeStack, openStack, STACK_TARGETS, type Stack, type StackTarget } from '../helpers/stack.ts'
 
 const MIN = 60_000
@@ -106,7 +106,7 @@ describe.each(STACK_TARGETS)('wall REST API on $db database + $broker broker', (
   beforeAll(async () => {
     t = await openStack(target)
     stack = t.stack
-    await writeBatch(t.db.db, [...aqiReadings(), ...baselineReadings()], [...baselineCounts(), ...seriesCounts()], [])
+    await writeBatch(t.db.db, [...aqiReadings(), ...baselineReadings()], [...baselineCounts(), ...seriesCounts()])
     // Materialize the seeded hours. Where TimescaleDB's scheduler runs policies, one may already have
     // materialized these hours empty, and a real-time aggregate hides back-dated rows below its watermark
     // until the next run; refreshing explicitly, as the embedded round does, makes them visible now.

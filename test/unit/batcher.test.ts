@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { Batcher, exponentialBackoff, type BatcherOptions, type Timers } from '../../ingest/batcher.ts'
+import { Batcher, exponentialBackoff, type BatcherOptions, type Timers } from '../../ingest/shared/batcher.ts'
 
 /** A timer queue the test advances by hand: nothing here waits on the wall clock. */
 class FakeTimers implements Timers {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { CameraStates } from '../../server/state/cameras.ts'
+import { CameraStates } from '../../server/cameras/state.ts'
 import { DEFAULT_STATUS_THRESHOLDS, type Camera, type CameraCount } from '../../contract/index.ts'
 
 const T = Date.parse('2026-11-21T03:00:00Z')

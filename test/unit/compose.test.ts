@@ -208,9 +208,9 @@ describe('deploy/mosquitto/mosquitto.conf', () => {
   })
 
   it('expires persistent sessions no sooner than the session expiry ingest asks for', () => {
-    const source = read('ingest/mqtt-source.ts')
+    const source = read('ingest/shared/mqtt-source.ts')
     const m = /sessionExpirySec:\s*([\d_\s*]+)/.exec(source)
-    expect(m, 'ingest/mqtt-source.ts sets sessionExpirySec as a product of numbers').not.toBeNull()
+    expect(m, 'ingest/shared/mqtt-source.ts sets sessionExpirySec as a product of numbers').not.toBeNull()
     const ingestExpirySec = m![1]!.split('*').reduce((p, f) => p * Number(f.trim().replaceAll('_', '')), 1)
     expect(ingestExpirySec).toBeGreaterThan(0)
     expect(mosquittoDurationSec(settings().get('persistent_client_expiration') ?? '')).toBeGreaterThanOrEqual(ingestExpirySec)

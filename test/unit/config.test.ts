@@ -129,6 +129,105 @@ describe('loadConfig rejects', () => {
   })
 })
 
+describe('loadConfig reads text', () => {
+  it('trims the value of a variable', () => {
+    expect(loadConfig({ PORT: ' 8080 ', HOST: ' 127.0.0.1\t' })).toMatchObject({ port: 8080, host: '127.0.0.1' })
+  })
+
+  it.each(['1.0', '1e3', '0x10', '99999999999999999999999'])('refuses a PORT of %j, once, showing it as written', (raw) => {
+    expect(problemsFor({ PORT: raw })).toEqual([`PORT: expected an integer 0–65535, got '${raw}'`])
+  })
+
+  it.each([
+    ['true', true],
+    ['YES', true],
+    ['On', true],
+    ['false', false],
+    ['No', false],
+    ['OFF', false],
+  ])('reads the flag %j as %s', (raw, value) => {
+    expect(loadConfig({ SEED_DEMO: raw }).seedDemo).toBe(value)
+  })
+
+  it("refuses a flag outside 1/0, true/false, yes/no, on/off (even 'y')", () => {
+    expect(problemsFor({ SEED_DEMO: 'y' })).toEqual(["SEED_DEMO: expected 1 or 0, got 'y'"])
+  })
+
+  it('reads a number as JavaScript does, and refuses Infinity', () => {
+    expect(loadConfig({ SIM_RATE: '.5', SIM_MALFORMED_RATIO: '1e-3' }).sim).toMatchObject({ rate: 0.5, malformedRatio: 0.001 })
+    expect(problemsFor({ SIM_RATE: 'Infinity' })).toEqual(["SIM_RATE: expected a number 0.01–100000, got 'Infinity'"])
+  })
+
+  it('accepts 0 for a duration that can be off, and says so when it cannot', () => {
+    expect(loadConfig({ INGEST_MAX_FUTURE: '0' }).ingest.maxFutureMs).toBe(0)
+    expect(problemsFor({ INGEST_MAX_FUTURE: 'soon' })).toEqual(["INGEST_MAX_FUTURE: expected a duration like 500ms, 30s, 5m, 12h or 7d (0 = off), got 'soon'"])
+    expect(problemsFor({ AGG_REFRESH_INTERVAL: '0s' })).toEqual(["AGG_REFRESH_INTERVAL: expected a duration like 500ms, 30s, 5m, 12h or 7d, got '0s'"])
+  })
+
+  it('keeps raw readings for good with RETENTION_RAW=0, whatever COMPRESS_AFTER and INGEST_MAX_AGE are', () => {
+    expect(loadConfig({ RETENTION_RAW: '0', COMPRESS_AFTER: '30d', INGEST_MAX_AGE: '14d' }).storage.retentionRawMs).toBe(0)
+  })
+
+  it('takes LOG_LEVEL as written, in lower case', () => {
+    expect(problemsFor({ LOG_LEVEL: 'DEBUG' })).toEqual(["LOG_LEVEL: expected one of debug, info, warn, error, got 'DEBUG'"])
+  })
+
+  it('lets MQTT_VERSION=5 and INGEST_SHARED=0 be set explicitly where they are allowed', () => {
+    expect(loadConfig({ ...EXTERNAL, MQTT_VERSION: '5' }).mqttVersion).toBe(5)
+    expect(loadConfig({ INGEST_SHARED: '0' }).ingest.shared).toBe(false)
+  })
+
+  it('shows only the protocol of a URL it refuses, not the password after it', () => {
+    const problems = problemsFor({ DATABASE_URL: 'mysql://ioc:s3cret@db.example/ioc' })
+    expect(problems).toEqual(["DATABASE_URL: expected a postgres:// or postgresql:// URL, got 'mysql://…'"])
+  })
+})
+
+describe('loadConfig rules between variables', () => {
+  it('are checked alongside bad values of every kind, so every problem is reported at once', () => {
+    const problems = problemsFor({
+      PORT: 'abc',
+      SIMULATE: 'maybe',
+      SIM_RATE: 'fast',
+      INGEST_MAX_FUTURE: 'soon',
+      MQTT_TOPIC_ROOT: 'city/#',
+      MAP_STYLE_URL: 'ftp://x',
+      LOG_LEVEL: 'loud',
+      MQTT_VERSION: '5',
+      INGEST_SHARED: '1',
+      RETENTION_RAW: '1d',
+    })
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      // each variable's own problem, in the order of CONFIG_VARIABLES, then the rules between variables
+      'PORT',
+      'MQTT_TOPIC_ROOT',
+      'MAP_STYLE_URL',
+      'SIMULATE',
+      'SIM_RATE',
+      'INGEST_MAX_FUTURE',
+      'LOG_LEVEL',
+      'MQTT_VERSION',
+      'INGEST_SHARED',
+      'RETENTION_RAW',
+      'COMPRESS_AFTER',
+    ])
+  })
+
+  it('are not reported over a variable they read that is bad on its own', () => {
+    // not also "STATUS_OFFLINE_FACTOR must be greater than 20, got 10": nobody set 10
+    expect(problemsFor({ STATUS_STALE_FACTOR: '20', STATUS_OFFLINE_FACTOR: '0' })).toEqual(["STATUS_OFFLINE_FACTOR: expected a number 1–10000, got '0'"])
+    // a mistyped broker URL does not make MQTT_VERSION=5 a request for the embedded broker
+    expect(problemsFor({ MQTT_URL: 'broker:1883', MQTT_VERSION: '5' })).toEqual([expect.stringMatching(/^MQTT_URL: /)])
+  })
+
+  it('are each reported, also when one variable breaks two of them', () => {
+    expect(problemsFor({ RETENTION_RAW: '1d' })).toEqual([
+      expect.stringMatching(/^RETENTION_RAW: must be at least INGEST_MAX_AGE \(7 d\)/),
+      'COMPRESS_AFTER: must be shorter than RETENTION_RAW (or 0)',
+    ])
+  })
+})
+
 describe('loadConfig result', () => {
   it('is frozen all the way down', () => {
     const frozen: string[] = []

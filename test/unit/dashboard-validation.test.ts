@@ -160,8 +160,8 @@ describe('validateDashboard problems', () => {
     ['an empty English title', (d) => (d.title = { vi: 'Vận hành', en: '' }), 'title.en', 'a non-empty English text, or no en key'],
     ['a title in an unknown language', (d) => (d.title = { vi: 'Vận hành', fr: 'Opérations' }), 'title.fr', 'one of the keys vi, en'],
     // alerts
-    ['alerts that are not a mapping', (d) => (d.alerts = true), 'alerts', 'a mapping with aqiBand, offline and crowdRatio'],
-    ['an unknown alert key', (d) => (d.alerts = { ofline: false }), 'alerts.ofline', "one of the keys aqiBand, offline, crowdRatio (did you mean 'offline'?)"],
+    ['alerts that are not a mapping', (d) => (d.alerts = true), 'alerts', 'a mapping with offline, aqiBand and crowdRatio'],
+    ['an unknown alert key', (d) => (d.alerts = { ofline: false }), 'alerts.ofline', "one of the keys offline, aqiBand, crowdRatio (did you mean 'offline'?)"],
     ['an unknown AQI band', (d) => (d.alerts = { aqiBand: 'Kém' }), 'alerts.aqiBand', "one of 'good', 'moderate', 'poor', 'bad', 'very_bad', 'hazardous'"],
     ['offline alerts that are not true or false', (d) => (d.alerts = { offline: 'yes' }), 'alerts.offline', 'true or false'],
     ['a crowd ratio below 0.1', (d) => (d.alerts = { crowdRatio: 0.05 }), 'alerts.crowdRatio', 'a number 0.1–5 (share of capacity), or null for no crowd alerts'],

@@ -1,22 +1,22 @@
 import { describe, it, expect } from 'vitest'
-import { DEAD_LETTER_PAYLOAD_CHARS, payloadExcerpt, safeEntry, toEntry, type KnownDevices } from '../../ingest/entries.ts'
+import { DEAD_LETTER_PAYLOAD_CHARS, payloadExcerpt, safeEntry, toEntry } from '../../ingest/shared/entries.ts'
+import { camerasIngest } from '../../ingest/cameras/index.ts'
+import { environmentIngest } from '../../ingest/environment/index.ts'
+import { routingOf } from '../helpers/routing.ts'
 import { cameraPayload, envPayload, topicMap, type IngestLimits } from '../../contract/index.ts'
 
 const NOW = Date.parse('2026-11-21T01:00:00Z')
 const LIMITS: IngestLimits = { maxPayloadBytes: 65_536, maxAgeMs: 7 * 86_400_000, maxFutureMs: 5 * 60_000 }
 const topics = topicMap('ioc/v1')
-const known: KnownDevices = {
-  hasStation: (id) => id === 'qn-01',
-  hasCamera: (id) => id === 'cam-7',
-}
+const known = routingOf({ environment: (id) => id === 'qn-01', cameras: (id) => id === 'cam-7' })
 const bytes = (s: string) => new TextEncoder().encode(s)
 const entryFor = (topic: string, payload: string) => toEntry(topic, topics.parse(topic), bytes(payload), known, NOW, LIMITS)
 
 describe('toEntry', () => {
   it('turns a good environment message into a reading with one row per value', () => {
     expect(entryFor('ioc/v1/env/qn-01', envPayload(NOW, { pm25: 12.5, temp: 28 }))).toEqual({
-      env: { stationId: 'qn-01', ts: NOW, values: { pm25: 12.5, temp: 28 } },
-      camera: null,
+      domain: environmentIngest,
+      item: { stationId: 'qn-01', ts: NOW, values: { pm25: 12.5, temp: 28 } },
       dead: null,
       rows: 2,
     })
@@ -24,8 +24,8 @@ describe('toEntry', () => {
 
   it('turns a good camera message into one camera row', () => {
     expect(entryFor('ioc/v1/camera/cam-7', cameraPayload(NOW, 60, { person: 5, car: 2 }, 12))).toEqual({
-      env: null,
-      camera: { cameraId: 'cam-7', ts: NOW, periodSec: 60, counts: { person: 5, car: 2 }, inside: 12 },
+      domain: camerasIngest,
+      item: { cameraId: 'cam-7', ts: NOW, periodSec: 60, counts: { person: 5, car: 2 }, inside: 12 },
       dead: null,
       rows: 1,
     })
@@ -34,8 +34,8 @@ describe('toEntry', () => {
   it('dead-letters a message on a topic outside the device topics', () => {
     const payload = envPayload(NOW, { pm25: 12 })
     expect(entryFor('ioc/v1/weather/qn-01', payload)).toEqual({
-      env: null,
-      camera: null,
+      domain: null,
+      item: null,
       dead: {
         topic: 'ioc/v1/weather/qn-01',
         code: 'unknown_topic',
@@ -50,13 +50,13 @@ describe('toEntry', () => {
 
   it('dead-letters a reading from a station missing from the reference data', () => {
     const entry = entryFor('ioc/v1/env/qn-99', envPayload(NOW, { pm25: 12 }))
-    expect(entry).toMatchObject({ env: null, camera: null, rows: 1, dead: { code: 'unknown_station', accepted: 0 } })
+    expect(entry).toMatchObject({ domain: null, item: null, rows: 1, dead: { code: 'unknown_station', accepted: 0 } })
     expect(entry.dead?.reason).toContain("station 'qn-99'")
   })
 
   it('dead-letters counts from a camera missing from the reference data', () => {
     const entry = entryFor('ioc/v1/camera/cam-99', cameraPayload(NOW, 60, { person: 1 }))
-    expect(entry).toMatchObject({ env: null, camera: null, rows: 1, dead: { code: 'unknown_camera', accepted: 0 } })
+    expect(entry).toMatchObject({ domain: null, item: null, rows: 1, dead: { code: 'unknown_camera', accepted: 0 } })
     expect(entry.dead?.reason).toContain("camera 'cam-99'")
   })
 
@@ -66,7 +66,7 @@ describe('toEntry', () => {
 
   it('stores the good values of a partly bad environment message and dead-letters the rest', () => {
     const entry = entryFor('ioc/v1/env/qn-01', JSON.stringify({ ts: NOW, values: { pm25: 12, pm10: -5, radon: 3 } }))
-    expect(entry.env).toEqual({ stationId: 'qn-01', ts: NOW, values: { pm25: 12 } })
+    expect(entry.item).toEqual({ stationId: 'qn-01', ts: NOW, values: { pm25: 12 } })
     expect(entry.dead).toMatchObject({ code: 'out_of_range', accepted: 1 })
     expect(entry.dead?.reason).toMatch(/values\.pm10: .*; values\.radon: /)
     expect(entry.rows).toBe(2)
@@ -74,13 +74,13 @@ describe('toEntry', () => {
 
   it('stores the good counts of a partly bad camera message, counting inside as an accepted value', () => {
     const entry = entryFor('ioc/v1/camera/cam-7', JSON.stringify({ ts: NOW, periodSec: 60, counts: { person: 3, car: -1 }, inside: 10 }))
-    expect(entry.camera).toEqual({ cameraId: 'cam-7', ts: NOW, periodSec: 60, counts: { person: 3 }, inside: 10 })
+    expect(entry.item).toEqual({ cameraId: 'cam-7', ts: NOW, periodSec: 60, counts: { person: 3 }, inside: 10 })
     expect(entry.dead).toMatchObject({ code: 'out_of_range', accepted: 2 })
     expect(entry.rows).toBe(2)
   })
 
   it('dead-letters an environment message with nothing usable as one row', () => {
-    expect(entryFor('ioc/v1/env/qn-01', '{"ts": ')).toMatchObject({ env: null, camera: null, dead: { code: 'invalid_json', accepted: 0 }, rows: 1 })
+    expect(entryFor('ioc/v1/env/qn-01', '{"ts": ')).toMatchObject({ domain: null, item: null, dead: { code: 'invalid_json', accepted: 0 }, rows: 1 })
   })
 })
 
@@ -116,16 +116,16 @@ describe('payloadExcerpt', () => {
 
 describe('safeEntry', () => {
   it('turns a message whose handling throws into an internal_error dead letter carrying the error', () => {
-    const broken: KnownDevices = {
-      hasStation: () => {
+    const broken = routingOf({
+      environment: () => {
         throw new TypeError('lookup exploded')
       },
-      hasCamera: () => true,
-    }
+      cameras: () => true,
+    })
     const topic = 'ioc/v1/env/qn-01'
     const { entry, error } = safeEntry(topic, topics.parse(topic), bytes(envPayload(NOW, { pm25: 1 })), broken, NOW, LIMITS)
     expect(error).toBeInstanceOf(TypeError)
-    expect(entry).toMatchObject({ env: null, camera: null, rows: 1, dead: { code: 'internal_error', topic, accepted: 0 } })
+    expect(entry).toMatchObject({ domain: null, item: null, rows: 1, dead: { code: 'internal_error', topic, accepted: 0 } })
     expect(entry.dead!.reason).toBe('handling failed: TypeError: lookup exploded')
   })
 

@@ -1,9 +1,15 @@
 import { describe, it, expect } from 'vitest'
-import { MAX_ROOMS_PER_REQUEST, parseRooms } from '../../contract/index.ts'
+import { LIVE_CHANNELS, MAX_ROOMS_PER_REQUEST, parseRooms } from '../../contract/index.ts'
+
+/** The rooms a request names, against the registered channels, or the error. */
+const roomsOf = (req: unknown) => {
+  const r = parseRooms(req, LIVE_CHANNELS)
+  return Array.isArray(r) ? r.map((x) => x.room) : r
+}
 
 describe('parseRooms', () => {
   it('accepts the list rooms and per-device rooms', () => {
-    expect(parseRooms({ rooms: ['stations', 'cameras', 'station:qn-01', 'camera:cam-7'] })).toEqual([
+    expect(roomsOf({ rooms: ['stations', 'cameras', 'station:qn-01', 'camera:cam-7'] })).toEqual([
       'stations',
       'cameras',
       'station:qn-01',
@@ -12,41 +18,41 @@ describe('parseRooms', () => {
   })
 
   it('accepts an empty list', () => {
-    expect(parseRooms({ rooms: [] })).toEqual([])
+    expect(roomsOf({ rooms: [] })).toEqual([])
   })
 
   it('accepts a device id that itself contains a colon', () => {
-    expect(parseRooms({ rooms: ['station:vn:qn:01'] })).toEqual(['station:vn:qn:01'])
+    expect(roomsOf({ rooms: ['station:vn:qn:01'] })).toEqual(['station:vn:qn:01'])
   })
 
   it('rejects a request without rooms', () => {
-    expect(parseRooms({})).toEqual({ code: 'bad_request', field: 'rooms', message: 'rooms: expected an array of room names' })
+    expect(roomsOf({})).toEqual({ code: 'bad_request', field: 'rooms', message: 'rooms: expected an array of room names' })
   })
 
   it('rejects a null request', () => {
-    expect(parseRooms(null)).toMatchObject({ code: 'bad_request', field: 'rooms' })
+    expect(roomsOf(null)).toMatchObject({ code: 'bad_request', field: 'rooms' })
   })
 
   it('rejects an undefined request', () => {
-    expect(parseRooms(undefined)).toMatchObject({ code: 'bad_request', field: 'rooms' })
+    expect(roomsOf(undefined)).toMatchObject({ code: 'bad_request', field: 'rooms' })
   })
 
   it('rejects rooms given as a single string', () => {
-    expect(parseRooms({ rooms: 'stations' })).toMatchObject({ field: 'rooms' })
+    expect(roomsOf({ rooms: 'stations' })).toMatchObject({ field: 'rooms' })
   })
 
   it('accepts exactly the maximum number of rooms', () => {
     const rooms = Array.from({ length: MAX_ROOMS_PER_REQUEST }, (_, i) => `station:s${i}`)
-    expect(parseRooms({ rooms })).toEqual(rooms)
+    expect(roomsOf({ rooms })).toEqual(rooms)
   })
 
   it('rejects one room more than the maximum', () => {
     const rooms = Array.from({ length: MAX_ROOMS_PER_REQUEST + 1 }, (_, i) => `station:s${i}`)
-    expect(parseRooms({ rooms })).toEqual({ code: 'bad_request', field: 'rooms', message: 'rooms: at most 500 per request' })
+    expect(roomsOf({ rooms })).toEqual({ code: 'bad_request', field: 'rooms', message: 'rooms: at most 500 per request' })
   })
 
   it('names the first bad entry by its index', () => {
-    const r = parseRooms({ rooms: ['stations', 'alerts', 'also-bad'] })
+    const r = roomsOf({ rooms: ['stations', 'alerts', 'also-bad'] })
     expect(r).toEqual({
       code: 'bad_request',
       field: 'rooms[1]',
@@ -55,22 +61,22 @@ describe('parseRooms', () => {
   })
 
   it('rejects a device room without an id', () => {
-    expect(parseRooms({ rooms: ['station:'] })).toMatchObject({ field: 'rooms[0]' })
+    expect(roomsOf({ rooms: ['station:'] })).toMatchObject({ field: 'rooms[0]' })
   })
 
   it('rejects a device room whose id is an MQTT wildcard', () => {
-    expect(parseRooms({ rooms: ['camera:#'] })).toMatchObject({ field: 'rooms[0]' })
+    expect(roomsOf({ rooms: ['camera:#'] })).toMatchObject({ field: 'rooms[0]' })
   })
 
   it('rejects a device room whose id has a slash', () => {
-    expect(parseRooms({ rooms: ['station:a/b'] })).toMatchObject({ field: 'rooms[0]' })
+    expect(roomsOf({ rooms: ['station:a/b'] })).toMatchObject({ field: 'rooms[0]' })
   })
 
   it('rejects a room prefix in the wrong case', () => {
-    expect(parseRooms({ rooms: ['Station:a'] })).toMatchObject({ field: 'rooms[0]' })
+    expect(roomsOf({ rooms: ['Station:a'] })).toMatchObject({ field: 'rooms[0]' })
   })
 
   it('rejects a non-string entry', () => {
-    expect(parseRooms({ rooms: ['stations', 42] })).toMatchObject({ field: 'rooms[1]', message: expect.stringContaining("'42'") })
+    expect(roomsOf({ rooms: ['stations', 42] })).toMatchObject({ field: 'rooms[1]', message: expect.stringContaining("'42'") })
   })
 })

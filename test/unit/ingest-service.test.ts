@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { envPayload, type IngestHeartbeat, type LiveEnvBatch } from '../../contract/index.ts'
 import type { Database, Queryable, QueryResult } from '../../db/database.ts'
 import { startIngest } from '../../ingest/service.ts'
-import type { DeliveryHandler, MessageSource } from '../../ingest/source.ts'
+import type { DeliveryHandler, MessageSource } from '../../ingest/shared/source.ts'
 
 const NOW = Date.parse('2026-11-21T01:00:00Z')
 const LIMITS = { maxPayloadBytes: 65_536, maxAgeMs: 7 * 86_400_000, maxFutureMs: 300_000 }

@@ -79,6 +79,44 @@ describe('parseCsv', () => {
     expect(records.map((r) => r.line)).toEqual([1, 3])
   })
 
+  it('numbers records by their first line after several quoted CRLF line breaks', () => {
+    // csv-parse's own line count is taken at a record's end and counts a CRLF inside quotes twice
+    const { records } = parseCsv('a,b\r\n"1\r\n2\r\n3",x\r\n"4\r\n5",y\r\nz,w\r\n')
+    expect(records.map((r) => r.line)).toEqual([1, 2, 5, 7])
+  })
+
+  it('accepts LF, CRLF and CR line ends mixed in one file', () => {
+    expect(parseCsv('a,b\n1,2\r\n3,4\r5,6').records).toEqual([
+      { line: 1, fields: ['a', 'b'] },
+      { line: 2, fields: ['1', '2'] },
+      { line: 3, fields: ['3', '4'] },
+      { line: 4, fields: ['5', '6'] },
+    ])
+  })
+
+  it('skips lines of only spaces and counts lines after a byte-order mark from the first', () => {
+    expect(parseCsv('\uFEFF\n  \nid\n1\n').records).toEqual([
+      { line: 3, fields: ['id'] },
+      { line: 4, fields: ['1'] },
+    ])
+  })
+
+  it('reports a quote inside a field that does not start with one, and reads on', () => {
+    const { records, errors } = parseCsv('a,b\nx"y,2\n3,4\n')
+    expect(errors).toEqual([{ row: 2, message: expect.stringContaining('quote inside a field') }])
+    expect(records.map((r) => r.line)).toEqual([1, 3])
+  })
+
+  it('reports every malformed record at its line and keeps the records between them', () => {
+    const { records, errors } = parseCsv('a\n"x"y\n"ok"\n\n"p"q\r\nz\n')
+    expect(errors.map((e) => e.row)).toEqual([2, 5])
+    expect(records).toEqual([
+      { line: 1, fields: ['a'] },
+      { line: 3, fields: ['ok'] },
+      { line: 6, fields: ['z'] },
+    ])
+  })
+
   it('round-trips what formatCsv writes', () => {
     const rows = [['plain', 'with, comma', 'with "quote"', 'two\nlines', ' padded ', null, 1.5]]
     const text = formatCsv(['a', 'b', 'c', 'd', 'e', 'f', 'g'], rows)
@@ -107,6 +145,11 @@ describe('readTable', () => {
     const { rows, errors } = readTable('id,lon,notes\n1,2,3\n', spec)
     expect(rows).toEqual([])
     expect(errors).toEqual([{ row: 1, field: 'notes', message: expect.stringContaining("unknown column 'notes'") }])
+  })
+
+  it('suggests the column a misspelt one was meant to be', () => {
+    const { errors } = readTable('id,lon,notes\n1,2,3\n', spec)
+    expect(errors).toEqual([{ row: 1, field: 'notes', message: "unknown column 'notes'; expected id, lon, note (did you mean 'note'?)" }])
   })
 
   it('rejects the file on a repeated column', () => {
@@ -203,6 +246,16 @@ describe('parseStationsCsv', () => {
       [3, 'kind'],
       [3, 'lon'],
       [3, 'expected_interval_sec'],
+    ])
+  })
+
+  it("lists a row's errors in column order, the checks across rows included", () => {
+    const { errors } = parseStationsCsv(stationsCsv('S,a,air,,107.2,21.2,60', 'S,b,dust,QN-XX,107.3,91,60'), UNITS)
+    expect(errors.map((e) => [e.row, e.field])).toEqual([
+      [3, 'id'],
+      [3, 'kind'],
+      [3, 'unit_id'],
+      [3, 'lat'],
     ])
   })
 

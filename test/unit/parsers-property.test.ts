@@ -16,14 +16,15 @@ import {
   topicMap,
   type IngestLimits,
 } from '../../contract/index.ts'
-import { toEntry, type KnownDevices } from '../../ingest/entries.ts'
-import { CameraStates } from '../../server/state/cameras.ts'
-import { StationStates } from '../../server/state/stations.ts'
+import { toEntry } from '../../ingest/shared/entries.ts'
+import { routingOf } from '../helpers/routing.ts'
+import { CameraStates } from '../../server/cameras/state.ts'
+import { StationStates } from '../../server/environment/state.ts'
 
 const NOW = Date.parse('2026-11-21T01:00:00Z')
 const LIMITS: IngestLimits = { maxPayloadBytes: 65_536, maxAgeMs: 7 * 86_400_000, maxFutureMs: 5 * 60_000 }
 const topics = topicMap('ioc/v1')
-const known: KnownDevices = { hasStation: () => true, hasCamera: () => true }
+const known = routingOf({ environment: () => true, cameras: () => true })
 const RUNS = { numRuns: 400 }
 const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v))
 
@@ -43,12 +44,23 @@ const cameraShaped = fc.record(
   { ts: hostileTime, periodSec: hostileNumber, counts: fc.dictionary(fc.oneof(fc.constantFrom(...CAMERA_CLASSES), fc.string()), hostileNumber), inside: hostileNumber },
   { requiredKeys: [] },
 )
-const fiwareShaped = fc.record({
-  type: fc.constant('AirQualityObserved'),
-  dateObserved: fc.oneof(hostileTime, fc.record({ '@value': hostileTime }), fc.record({ type: fc.constant('DateTime'), value: hostileTime })),
-  pm25: fc.oneof(hostileNumber, fc.record({ value: hostileNumber, unitCode: fc.oneof(fc.constantFrom('GQ', 'GP', 'XX'), fc.string()) })),
-  relativeHumidity: fc.oneof(hostileNumber, fc.record({ value: hostileNumber })),
-})
+const fiwareAttribute = fc.oneof(
+  hostileNumber,
+  fc.record({ value: hostileNumber, unitCode: fc.oneof(fc.constantFrom('GQ', 'GP', 'XX', 'constructor', 'toString'), fc.string(), hostileNumber) }, { requiredKeys: ['value'] }),
+  fc.record({ value: hostileNumber, metadata: fc.oneof(fc.record({ unitCode: fc.oneof(fc.record({ value: fc.string() }), fc.string()) }), hostileNumber) }),
+)
+const fiwareShaped = fc.record(
+  {
+    type: fc.constant('AirQualityObserved'),
+    dateObserved: fc.oneof(hostileTime, fc.record({ '@value': hostileTime }), fc.record({ type: fc.constant('DateTime'), value: hostileTime })),
+    pm25: fiwareAttribute,
+    relativeHumidity: fc.oneof(hostileNumber, fc.record({ value: hostileNumber })),
+    // attribute names a plain object inherits
+    toString: fiwareAttribute,
+    constructor: fiwareAttribute,
+  },
+  { requiredKeys: ['type', 'dateObserved'] },
+)
 const anyPayload = fc.oneof(
   fc.uint8Array({ maxLength: 300 }),
   fc.jsonValue().map(enc),
@@ -99,7 +111,7 @@ describe('device payload parsers, on anything', () => {
     fc.assert(
       fc.property(topic, anyPayload, (t, payload) => {
         const entry = toEntry(t, topics.parse(t), payload, known, NOW, LIMITS)
-        expect(entry.env !== null || entry.camera !== null || entry.dead !== null).toBe(true)
+        expect(entry.item !== null || entry.dead !== null).toBe(true)
         if (entry.dead) {
           expect(entry.dead.reason.length).toBeGreaterThan(0)
           expect(entry.dead.topic.includes('\u0000')).toBe(false)

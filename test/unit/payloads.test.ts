@@ -454,6 +454,19 @@ describe('parseEnvPayload with FIWARE AirQualityObserved', () => {
     expect(r.problems).toEqual([])
   })
 
+  it('takes no inherited property name for an attribute or a unitCode', () => {
+    // these used to throw (toString, valueOf) or read as other problems (constructor)
+    const r = env({ type: 'AirQualityObserved', dateObserved: DATE, pm25: 10, toString: 5, valueOf: 'x', constructor: { type: 'Property', value: 2, unitCode: 'GQ' } })
+    expect(r.value?.values).toEqual({ pm25: 10 })
+    expect(r.problems).toEqual([
+      { code: 'unknown_metric', message: 'toString: not a supported AirQualityObserved attribute' },
+      { code: 'unknown_metric', message: 'constructor: not a supported AirQualityObserved attribute' },
+    ])
+    expect(env({ type: 'AirQualityObserved', dateObserved: DATE, pm25: { type: 'Property', value: 10, unitCode: 'toString' } }).problems).toMatchObject([
+      { code: 'unsupported_unit', message: expect.stringMatching(/^pm25: unitCode 'toString'/) },
+    ])
+  })
+
   it('dead-letters an entity with no measurement attribute', () => {
     const r = env({ id: 'st-1', type: 'AirQualityObserved', dateObserved: DATE, name: 'Trạm 1' })
     expect(r).toEqual({ value: null, problems: [{ code: 'invalid_shape', message: 'AirQualityObserved: no measurement attribute to store' }] })

@@ -1,12 +1,13 @@
 import { describe, it, expect } from 'vitest'
 import {
+  cameraMetricUnit,
   isCameraSeriesMetric,
   isStationMetric,
-  metricUnit,
   parseDeadLetterQuery,
   parseInstant,
   parseSeriesQuery,
   stationMetricHint,
+  stationMetricUnit,
 } from '../../contract/index.ts'
 
 const NOW = Date.parse('2026-11-21T01:00:00Z')
@@ -185,17 +186,17 @@ describe('parseSeriesQuery', () => {
   })
 })
 
-describe('metricUnit', () => {
+describe('the unit of a series', () => {
   it('gives a station metric its catalogue unit', () => {
-    expect(metricUnit('pm25')).toBe('µg/m³')
+    expect(stationMetricUnit('pm25')).toBe('µg/m³')
   })
 
   it('counts occupancy in people', () => {
-    expect(metricUnit('inside')).toBe('people')
+    expect(cameraMetricUnit('inside')).toBe('people')
   })
 
   it('gives counted classes a plain count', () => {
-    expect(metricUnit('vehicles')).toBe('count')
+    expect(cameraMetricUnit('vehicles')).toBe('count')
   })
 })
 

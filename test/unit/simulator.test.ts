@@ -9,7 +9,7 @@ import {
   type Station,
 } from '../../contract/index.ts'
 import { isServiceCenterOpen } from '../../simulator/cameras.ts'
-import { localHour, localWeekday } from '../../simulator/clock.ts'
+import { vnHourOfDay, vnWeekday } from '../../contract/shared/clock.ts'
 import { buildMalformed, MALFORMED_EXPECTED_CODES, MALFORMED_KINDS, type GoodReading } from '../../simulator/malformed.ts'
 import { createFeedModel, type FeedModel } from '../../simulator/model.ts'
 import { mulberry32 } from '../../simulator/random.ts'
@@ -104,7 +104,7 @@ describe('feed model', () => {
     const rush: number[] = []
     const night: number[] = []
     everyStep(MONDAY, MONDAY + 7 * DAY, 10 * 60_000, (t) => {
-      const h = localHour(t)
+      const h = vnHourOfDay(t)
       const bucket = (h >= 7 && h < 9) || (h >= 17 && h < 19) ? rush : h >= 3 && h < 4 ? night : null
       if (bucket) for (const s of HA_LONG_AIR) bucket.push(feed.envValues(s, t).pm25!)
     })
@@ -138,7 +138,7 @@ describe('feed model', () => {
   it('peaks ozone in the early afternoon', () => {
     const feed = model(8)
     const byHour = Array.from({ length: 24 }, () => [] as number[])
-    everyStep(MONDAY, MONDAY + 3 * DAY, 15 * 60_000, (t) => HA_LONG_AIR.forEach((s) => byHour[Math.floor(localHour(t))]!.push(feed.envValues(s, t).o3!)))
+    everyStep(MONDAY, MONDAY + 3 * DAY, 15 * 60_000, (t) => HA_LONG_AIR.forEach((s) => byHour[Math.floor(vnHourOfDay(t))]!.push(feed.envValues(s, t).o3!)))
     const means = byHour.map(mean)
     const peakHour = means.indexOf(Math.max(...means))
     expect(peakHour).toBeGreaterThanOrEqual(12)
@@ -218,8 +218,8 @@ describe('service-center cameras', () => {
         expect(inside).toBeGreaterThanOrEqual(0)
         expect(counts.person).toBeGreaterThanOrEqual(0)
         if (!isServiceCenterOpen(t)) closedInside.push(inside!)
-        const weekday = localWeekday(t)
-        if (weekday >= 1 && weekday <= 5 && localHour(t) === 10) atTen.push(inside!)
+        const weekday = vnWeekday(t)
+        if (weekday >= 1 && weekday <= 5 && vnHourOfDay(t) === 10) atTen.push(inside!)
       }
     })
     expect(closedInside.length).toBeGreaterThan(0)
@@ -240,7 +240,7 @@ describe('service-center cameras', () => {
     const feed = model(13)
     const byHour = new Array<number>(24).fill(0)
     everyStep(MONDAY, MONDAY + 5 * DAY, 60_000, (t) => {
-      byHour[Math.floor(localHour(t - 1))]! += feed.cameraReading(CENTERS[0]!, t, 60).counts.person!
+      byHour[Math.floor(vnHourOfDay(t - 1))]! += feed.cameraReading(CENTERS[0]!, t, 60).counts.person!
     })
     expect([9, 10]).toContain(byHour.indexOf(Math.max(...byHour)))
   })
@@ -250,7 +250,7 @@ describe('service-center cameras', () => {
     const days: boolean[] = []
     for (const c of CENTERS) {
       for (let d = 0; d < 28; d++) {
-        if (localWeekday(MONDAY + d * DAY) === 0) continue
+        if (vnWeekday(MONDAY + d * DAY) === 0) continue
         let peak = 0
         everyStep(MONDAY + d * DAY + 7 * HOUR, MONDAY + d * DAY + 17 * HOUR, 60_000, (t) => {
           peak = Math.max(peak, feed.cameraReading(c, t, 60).inside!)
@@ -274,7 +274,7 @@ describe('road cameras', () => {
     const peak: number[] = []
     const night: number[] = []
     everyStep(MONDAY, MONDAY + 5 * DAY, 60_000, (t) => {
-      const h = localHour(t)
+      const h = vnHourOfDay(t)
       if ((h >= 6.5 && h < 8.5) || (h >= 16.5 && h < 18.5)) peak.push(vehicles(t))
       else if (h >= 1 && h < 4) night.push(vehicles(t))
     })

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { StationStates } from '../../server/state/stations.ts'
+import { StationStates } from '../../server/environment/state.ts'
 import { DEFAULT_STATUS_THRESHOLDS, type EnvReading, type Station } from '../../contract/index.ts'
 
 /** The start of a clock hour. */

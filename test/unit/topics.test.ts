@@ -10,11 +10,11 @@ describe('topicMap', () => {
   })
 
   it('builds a station topic under env', () => {
-    expect(topics.env('qn-halong-01')).toBe('ioc/v1/env/qn-halong-01')
+    expect(topics.input('env', 'qn-halong-01')).toBe('ioc/v1/env/qn-halong-01')
   })
 
   it('builds a camera topic under camera', () => {
-    expect(topics.camera('cam-7')).toBe('ioc/v1/camera/cam-7')
+    expect(topics.input('camera', 'cam-7')).toBe('ioc/v1/camera/cam-7')
   })
 
   it('subscribes to every device topic, odd levels included, with one multi-level wildcard per kind', () => {
@@ -27,12 +27,12 @@ describe('topicMap', () => {
   })
 
   it('publishes live batches and ingest heartbeats under live', () => {
-    expect([topics.liveEnv, topics.liveCamera, topics.liveIngest, topics.liveFilter]).toEqual(['ioc/v1/live/env', 'ioc/v1/live/camera', 'ioc/v1/live/ingest', 'ioc/v1/live/+'])
+    expect([topics.live('env'), topics.live('camera'), topics.liveIngest, topics.liveFilter]).toEqual(['ioc/v1/live/env', 'ioc/v1/live/camera', 'ioc/v1/live/ingest', 'ioc/v1/live/+'])
   })
 
   it('uses a custom root everywhere', () => {
     const t = topicMap('hanoi/test-42')
-    expect([t.env('a'), t.camera('b'), t.liveEnv, ...t.deviceFilters]).toEqual([
+    expect([t.input('env', 'a'), t.input('camera', 'b'), t.live('env'), ...t.deviceFilters]).toEqual([
       'hanoi/test-42/env/a',
       'hanoi/test-42/camera/b',
       'hanoi/test-42/live/env',
@@ -42,7 +42,7 @@ describe('topicMap', () => {
   })
 
   it('strips trailing slashes from the root', () => {
-    expect(topicMap('city//').env('a')).toBe('city/env/a')
+    expect(topicMap('city//').input('env', 'a')).toBe('city/env/a')
   })
 })
 
@@ -58,7 +58,7 @@ describe('topicMap().parse', () => {
   })
 
   it('round-trips the topics it builds', () => {
-    expect(topics.parse(topics.env('st.1_a:b'))).toEqual({ kind: 'env', id: 'st.1_a:b' })
+    expect(topics.parse(topics.input('env', 'st.1_a:b'))).toEqual({ kind: 'env', id: 'st.1_a:b' })
   })
 
   it('reads topics under a custom root', () => {

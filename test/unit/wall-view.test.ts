@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { computeKpis, kpiValue, siteNow, siteSeries, type Dashboard, type WallDefinition } from '../../contract/index.ts'
-import { pickDashboard, readParams } from '../../client/src/lib/wall-params.ts'
-import { markUnits } from '../../client/src/lib/units.ts'
+import { pickDashboard, readParams } from '../../client/src/shared/wall-params.ts'
+import { markUnits } from '../../client/src/shared/units.ts'
 
 function dash(id: string): Dashboard {
   return { id, title: id, alerts: { aqiBand: 'poor', offline: true, crowdRatio: 0.9 }, screens: [] }
@@ -39,13 +39,13 @@ describe('wall KPIs', () => {
     { kind: 'road' as const, inside: null, vehiclesPerMinute: 7.5 },
   ]
   it('counts online stations, finds the worst AQI among stations not offline, and counts Kém or worse', () => {
-    const k = computeKpis(stations, cameras)
+    const k = computeKpis({ stations, cameras })
     expect(k).toMatchObject({ stationsReporting: 2, stationsTotal: 4, stationsPoorOrWorse: 2, peopleWaiting: 12, vehiclesPerMinute: 7.5 })
     expect(k.worstAqi).toMatchObject({ stationId: 'B', value: 160 })
     expect(kpiValue(k, 'stations_reporting')).toBe(0.5)
   })
   it('reports no people or traffic when no camera of that kind reports', () => {
-    expect(computeKpis([], [])).toMatchObject({ peopleWaiting: null, vehiclesPerMinute: null, worstAqi: null })
+    expect(computeKpis({})).toMatchObject({ peopleWaiting: null, vehiclesPerMinute: null, worstAqi: null })
   })
 })
 
@@ -80,9 +80,9 @@ describe('map units', () => {
   const square = (x: number) => ({ type: 'Polygon' as const, coordinates: [[[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]] as [number, number][]] })
   it('fills the leaves, outlines the root and fits the bounds of every shape', () => {
     const out = markUnits([
-      { id: 'P', properties: { id: 'P', parentId: null, name: 'Tỉnh', level: 'tỉnh' }, geometry: square(0) },
-      { id: 'W1', properties: { id: 'W1', parentId: 'P', name: 'Phường 1', level: 'phường' }, geometry: square(2) },
-      { id: 'W2', properties: { id: 'W2', parentId: 'P', name: 'Phường 2', level: 'phường' }, geometry: null },
+      { type: 'Feature', id: 'P', properties: { id: 'P', parentId: null, name: 'Tỉnh', level: 'tỉnh', approximate: false }, geometry: square(0) },
+      { type: 'Feature', id: 'W1', properties: { id: 'W1', parentId: 'P', name: 'Phường 1', level: 'phường', approximate: false }, geometry: square(2) },
+      { type: 'Feature', id: 'W2', properties: { id: 'W2', parentId: 'P', name: 'Phường 2', level: 'phường', approximate: false }, geometry: null },
     ])
     expect(out.collection.features.map((f) => [f.properties!.id, f.properties!.leaf, f.properties!.root])).toEqual([
       ['P', false, true],

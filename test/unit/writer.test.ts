@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest'
-import { isDataError, latestColumns, readingColumns, type ReadingColumns } from '../../ingest/writer.ts'
+import { latestColumns, readingColumns, type ReadingColumns } from '../../ingest/environment/index.ts'
+import { isDataError } from '../../ingest/shared/writer.ts'
 
 const T = Date.parse('2026-11-21T01:00:00Z')
 

@@ -1,0 +1,37 @@
+// The wall's REST client, built from the contract's route table: a call names a route (ROUTES.stationAqi)
+// with its params and query, all typed from the table, and gets the route's response type. No URL is written
+// by hand, and the one place a JSON body becomes a typed value is here, trusting the server, which registers
+// its handlers from the same table with their return types checked against it.
+import { routeUrl, z, type ApiErrorBody, type ParamsOf, type QueryOf, type ResponseOf, type RouteSpec } from '../../../contract/index.ts'
+
+/** A refused or failed request: the HTTP status and, when the server said why, its error body. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody | null,
+    url: string,
+  ) {
+    super(`GET ${url}: ${status}${body ? ` ${body.message}` : ''}`)
+  }
+}
+
+type Args<S extends RouteSpec> = (keyof ParamsOf<S> extends never ? { params?: undefined } : { params: ParamsOf<S> }) & {
+  query?: QueryOf<S>
+  signal?: AbortSignal
+}
+
+/** GET a route of the table; rejects with ApiError on a non-2xx answer. */
+export async function get<S extends RouteSpec>(spec: S, args: Args<S> = {} as Args<S>): Promise<ResponseOf<S>> {
+  const url = routeUrl(spec, args.params as Record<string, string> | undefined, (args.query ?? {}) as Record<string, string | number | undefined>)
+  const res = await fetch(url, { signal: args.signal, headers: { accept: 'application/json' } })
+  if (!res.ok) throw new ApiError(res.status, await errorBody(res), url)
+  return (await res.json()) as ResponseOf<S>
+}
+
+/** REST errors come as `{ error: { code, message, field? } }`; a proxy's HTML error page has none. */
+const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }) })
+
+async function errorBody(res: Response): Promise<ApiErrorBody | null> {
+  const parsed = errorSchema.safeParse(await res.json().catch(() => null))
+  return parsed.success ? parsed.data.error : null
+}
