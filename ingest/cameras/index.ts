@@ -2,8 +2,7 @@
 // counting period (contract/cameras/payload.ts), a batch of periods is one insert into the wide camera_counts
 // table, and the committed periods go to the servers on {root}/live/camera.
 import { CAMERA_CLASSES, CAMERA_INPUT, parseCameraPayload, type CameraCount, type LiveCameraBatch } from '../../contract/index.ts'
-import type { Queryable } from '../../db/database.ts'
-import type { IngestDomain, TableCounts } from '../shared/domain.ts'
+import { idsOfTable, type IngestDomain, type TableCounts } from '../shared/domain.ts'
 
 const INSERT_CAMERA_SQL = `
 WITH inserted AS (
@@ -19,9 +18,7 @@ SELECT count(*)::int AS n FROM inserted`
 export const camerasIngest: IngestDomain<CameraCount> = {
   name: 'cameras',
   segment: CAMERA_INPUT,
-  async knownIds(db: Queryable) {
-    return new Set((await db.query<{ id: string }>('SELECT id FROM cameras')).rows.map((r) => r.id))
-  },
+  knownIds: idsOfTable('cameras'),
   unknown: { code: 'unknown_camera', message: (id) => `camera '${id}' is not in the reference data (load it with npm run db:load -- cameras)` },
   parse: parseCameraPayload,
   size(c) {

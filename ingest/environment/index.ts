@@ -3,8 +3,7 @@
 // station_readings table plus the newest value per station metric (station_latest), and the committed
 // readings go to the servers on {root}/live/env.
 import { ENVIRONMENT_INPUT, parseEnvPayload, type EnvReading, type LiveEnvBatch } from '../../contract/index.ts'
-import type { Queryable } from '../../db/database.ts'
-import type { IngestDomain, TableCounts } from '../shared/domain.ts'
+import { idsOfTable, type IngestDomain, type TableCounts } from '../shared/domain.ts'
 
 /** Exported so the benchmark's direct-insert ceiling runs exactly the statement ingest runs. */
 export const INSERT_READINGS_SQL = `
@@ -67,9 +66,7 @@ export function latestColumns(cols: ReadingColumns): ReadingColumns {
 export const environmentIngest: IngestDomain<EnvReading> = {
   name: 'environment',
   segment: ENVIRONMENT_INPUT,
-  async knownIds(db: Queryable) {
-    return new Set((await db.query<{ id: string }>('SELECT id FROM stations')).rows.map((r) => r.id))
-  },
+  knownIds: idsOfTable('stations'),
   unknown: { code: 'unknown_station', message: (id) => `station '${id}' is not in the reference data (load it with npm run db:load -- stations)` },
   parse: parseEnvPayload,
   size(r) {

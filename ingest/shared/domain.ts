@@ -26,3 +26,8 @@ export interface IngestDomain<T = any> {
   /** The frame the servers get for committed items (at most LIVE_CHUNK items each). */
   liveFrame(items: readonly T[], committedAt: number): unknown
 }
+
+/** knownIds for a domain whose devices are the rows of a reference table with an `id` column. */
+export function idsOfTable(table: 'stations' | 'cameras'): (db: Queryable) => Promise<Set<string>> {
+  return async (db) => new Set((await db.query<{ id: string }>(`SELECT id FROM ${table}`)).rows.map((r) => r.id))
+}

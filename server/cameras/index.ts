@@ -1,6 +1,7 @@
 // The counter-camera domain on the server: cameras, their live state (people inside, arrivals, traffic,
 // status), the `cameras` channel fed by ingest's frames on {root}/live/camera, and the /api/cameras routes.
 import { ARRIVALS_WINDOW_MS, CAMERAS_CHANNEL, parseLiveCameraBatch } from '../../contract/index.ts'
+import { deviceDomain } from '../shared/device-domain.ts'
 import type { DomainContext, ServerDomain } from '../shared/domain.ts'
 import { cameraRepository } from './repository.ts'
 import { cameraRoutes } from './routes.ts'
@@ -11,35 +12,23 @@ export function camerasDomain(ctx: DomainContext): ServerDomain & { cameras: Cam
   const repo = cameraRepository(ctx.db)
   const cameras = new CameraStates(ctx.thresholds)
   const service = new CameraService(repo, cameras, ctx.units)
-  let stamp = ''
-  return {
+  const domain = deviceDomain(ctx, {
     name: 'cameras',
     channel: CAMERAS_CHANNEL,
     liveTopic: 'camera',
-    cameras,
-    async reloadReference(unitNames, unitsChanged) {
-      const next = await repo.stamp()
-      if (next === stamp && !unitsChanged) return []
-      const changed = cameras.setReference(await repo.cameras(), unitNames, ctx.now())
-      stamp = next
-      return changed
-    },
-    async load() {
-      const periods = await repo.periodsSince(ctx.now() - ARRIVALS_WINDOW_MS)
+    store: cameras,
+    reference: { stamp: () => repo.stamp(), rows: () => repo.cameras() },
+    async load(now) {
+      const periods = await repo.periodsSince(now - ARRIVALS_WINDOW_MS)
       const lastSeen = await repo.lastSeen()
       cameras.load(periods, lastSeen, ctx.now())
     },
-    applyFrame(json) {
+    readFrame(json) {
       const batch = parseLiveCameraBatch(json, ctx.now(), ctx.limits)
-      if (typeof batch === 'string') return batch
-      return { changed: cameras.apply(batch.counts, ctx.now(), batch.committedAt), committedAt: batch.committedAt }
+      return typeof batch === 'string' ? batch : { items: batch.counts, committedAt: batch.committedAt }
     },
-    tick: (now) => cameras.tick(now),
-    summaries: () => cameras.summaries(),
-    summary: (id) => cameras.summary(id),
-    state: (id) => cameras.state(id),
-    newestSeen: () => cameras.newestSeen(),
     routes: (router) => cameraRoutes(router, service, ctx.now),
     baseline: (hour) => service.baseline(hour),
-  }
+  })
+  return { ...domain, cameras }
 }

@@ -1,6 +1,7 @@
 // The environment domain on the server: stations, their live state (values, status, VN_AQI), the `stations`
 // channel fed by ingest's frames on {root}/live/env, and the /api/stations routes.
 import { STATIONS_CHANNEL, parseLiveEnvBatch } from '../../contract/index.ts'
+import { deviceDomain } from '../shared/device-domain.ts'
 import type { DomainContext, ServerDomain } from '../shared/domain.ts'
 import { environmentRepository, nowCastWindowStart } from './repository.ts'
 import { environmentRoutes } from './routes.ts'
@@ -11,36 +12,23 @@ export function environmentDomain(ctx: DomainContext): ServerDomain & { stations
   const repo = environmentRepository(ctx.db)
   const stations = new StationStates(ctx.thresholds)
   const service = new StationService(repo, stations, ctx.units)
-  let stamp = ''
-  return {
+  const domain = deviceDomain(ctx, {
     name: 'environment',
     channel: STATIONS_CHANNEL,
     liveTopic: 'env',
-    stations,
-    async reloadReference(unitNames, unitsChanged) {
-      const next = await repo.stamp()
-      if (next === stamp && !unitsChanged) return []
-      const changed = stations.setReference(await repo.stations(), unitNames, ctx.now())
-      stamp = next
-      return changed
-    },
-    async load() {
-      const now = ctx.now()
+    store: stations,
+    reference: { stamp: () => repo.stamp(), rows: () => repo.stations() },
+    async load(now) {
       const latest = await repo.latest()
       const hourly = await repo.hourlySums({ from: nowCastWindowStart(now) })
       stations.load(latest, hourly, ctx.now())
     },
-    applyFrame(json) {
+    readFrame(json) {
       const batch = parseLiveEnvBatch(json, ctx.now(), ctx.limits)
-      if (typeof batch === 'string') return batch
-      return { changed: stations.apply(batch.readings, ctx.now(), batch.committedAt), committedAt: batch.committedAt }
+      return typeof batch === 'string' ? batch : { items: batch.readings, committedAt: batch.committedAt }
     },
-    tick: (now) => stations.tick(now),
-    summaries: () => stations.summaries(),
-    summary: (id) => stations.summary(id),
-    state: (id) => stations.state(id),
-    newestSeen: () => stations.newestSeen(),
     routes: (router) => environmentRoutes(router, service, ctx.now),
     baseline: (hour) => service.baseline(hour),
-  }
+  })
+  return { ...domain, stations }
 }

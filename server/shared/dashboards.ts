@@ -8,7 +8,6 @@ import { extname, join } from 'node:path'
 import { parseDocument } from 'yaml'
 import {
   DASHBOARD_FILE_EXTENSIONS,
-  dashboardIdOf,
   dashboardProblem,
   KPI_KEYS,
   validateDashboard,
