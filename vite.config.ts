@@ -1,7 +1,10 @@
 // Builds the wall (client/) into client/dist, which the server serves at /. `npm start` and the test suite
 // build it when the sources are newer than the last build (bin/build-client.ts).
 import { svelte } from '@sveltejs/vite-plugin-svelte'
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
+
+const page = (name: string) => fileURLToPath(new URL(`./client/${name}.html`, import.meta.url))
 
 export default defineConfig({
   root: 'client',
@@ -15,6 +18,8 @@ export default defineConfig({
     // maplibre-gl alone is ~1 MB; the wall is one page loaded once a day, so one chunk is fine
     chunkSizeWarningLimit: 2000,
     sourcemap: true,
+    // three pages: the wall, sign-in, admin (the office pages never load MapLibre)
+    rollupOptions: { input: { index: page('index'), login: page('login'), admin: page('admin') } },
   },
   server: {
     // `npx vite` for client work against a running `npm start`

@@ -24,6 +24,7 @@ import { hourStart } from '../contract/shared/clock.ts'
 import { backfillSteps, findGaps, readCoverage } from '../simulator/coverage.ts'
 import { createFeedModel } from '../simulator/model.ts'
 import { mulberry32 } from '../simulator/random.ts'
+import { brokerAccountFiles, mqttUrlFor } from '../test/helpers/mqtt-accounts.ts'
 import { spawnEntry, type Proc } from '../test/helpers/processes.ts'
 import { freePort } from '../test/helpers/services.ts'
 
@@ -103,9 +104,12 @@ async function watch(url: string, mqttUrl: string, lagSince: number): Promise<Wa
 
 async function startIoc(dir: string, env: Record<string, string>): Promise<{ proc: Proc; url: string; mqttUrl: string }> {
   const mqttPort = await freePort()
-  const proc = spawnEntry('bin/ioc.ts', { DATA_DIR: dir, PORT: '0', MQTT_PORT: String(mqttPort), LOG_LEVEL: 'info', SIM_SEED: String(SEED), ...env })
+  // the watcher reads ingest's live frames with an account of its own (the embedded broker refuses anonymous clients)
+  const watcher = { username: 'soak-watcher', password: 'soak-watcher-password', topics: ['topic read ioc/v1/live/#'] }
+  const accounts = await brokerAccountFiles(dir, [watcher])
+  const proc = spawnEntry('bin/ioc.ts', { DATA_DIR: dir, PORT: '0', MQTT_PORT: String(mqttPort), LOG_LEVEL: 'info', SIM_SEED: String(SEED), ...accounts, ...env })
   const url = (await proc.waitForOutput(/IOC running at (http:\/\/\S+)/, 180_000))[1]!
-  return { proc, url, mqttUrl: `mqtt://127.0.0.1:${mqttPort}` }
+  return { proc, url, mqttUrl: mqttUrlFor(watcher, mqttPort) }
 }
 
 async function pendingRows(url: string): Promise<number> {

@@ -40,6 +40,7 @@ import pg from 'pg'
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core'
 import type { WallDefinition } from '../contract/index.ts'
 import { buildClientIfStale } from '../bin/build-client.ts'
+import { kioskFetch, wallLinkOf } from '../test/helpers/auth.ts'
 import { spawnEntry, type Proc } from '../test/helpers/processes.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -372,8 +373,9 @@ class BundleMap {
 }
 
 /** The wall's script bundles, by URL path, with their source maps (built with `sourcemap: true`). */
-async function loadBundleMaps(baseUrl: string): Promise<Map<string, BundleMap>> {
-  const html = await (await fetch(baseUrl)).text()
+async function loadBundleMaps(baseUrl: string, page: (path: string) => Promise<Response>): Promise<Map<string, BundleMap>> {
+  // the wall's page needs the kiosk session; the bundles it names do not
+  const html = await (await page('/')).text()
   const maps = new Map<string, BundleMap>()
   for (const [, path] of html.matchAll(/src="(\/assets\/[^"]+\.js)"/g)) {
     const [text, map] = await Promise.all([fetch(baseUrl + path).then((r) => r.text()), fetch(`${baseUrl}${path}.map`).then((r) => (r.ok ? (r.json() as Promise<SourceMap>) : null))])
@@ -524,6 +526,9 @@ async function main(): Promise<void> {
     ioc = spawnEntry('bin/ioc.ts', childEnv)
     const proc = ioc
     const url = (await interruptible(proc.waitForOutput(/IOC running at (http:\/\/\S+)/, 180_000)))[1]!
+    // the wall display's way in: the kiosk link the banner prints
+    const wallLink = await interruptible(wallLinkOf(proc))
+    const get = await kioskFetch(wallLink)
     const upAfter = since()
     const backfillDone =
       BACKFILL_HOURS > 0
@@ -534,7 +539,7 @@ async function main(): Promise<void> {
       if (!abort.signal.aborted) throw new Error(`the IOC exited during the run (${JSON.stringify(e)}):\n${proc.output().slice(-3000)}`)
     })
     iocExited.catch(() => {})
-    const definition = (await (await fetch(`${url}/api/wall`)).json()) as WallDefinition
+    const definition = (await (await get('/api/wall')).json()) as WallDefinition
     const screens = definition.dashboards[0]?.screens ?? []
     const rotationS = screens.length > 1 ? screens.reduce((s, x) => s + x.seconds, 0) : 0
 
@@ -555,11 +560,11 @@ async function main(): Promise<void> {
     await page.addInitScript({ content: PAGE_RECORDER })
     const cdp: CDPSession = await page.context().newCDPSession(page)
     await cdp.send('Performance.enable', { timeDomain: 'timeTicks' })
-    await interruptible(page.goto(url))
+    await interruptible(page.goto(wallLink))
     await interruptible(page.locator('[data-testid=connection][data-state=live]').waitFor({ timeout: 60_000 }))
     await interruptible(page.locator('[data-testid=map][data-ready=true]').first().waitFor({ timeout: 60_000 }))
     console.log(`page live and map drawn ${since()} after start`)
-    const maps = await loadBundleMaps(url)
+    const maps = await loadBundleMaps(url, get)
 
     const wallStats = () => page.evaluate(WALL_STATS) as Promise<WallStats>
     const drained: Drained = { longTasks: [], frames: [], screenChanges: [], unsupported: [] }

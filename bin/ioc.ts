@@ -4,7 +4,8 @@
 import { fork } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { topicMap } from '../contract/index.ts'
+import { INPUT_SEGMENTS, topicMap } from '../contract/index.ts'
+import { brokerAuth } from '../broker/auth.ts'
 import { createEmbeddedBroker } from '../broker/embedded.ts'
 import { tsChildExecArgv } from '../core/child.ts'
 import { loadConfigOrExit } from '../core/config.ts'
@@ -20,6 +21,8 @@ import { embeddedBrokerSource } from '../ingest/shared/embedded-source.ts'
 import { mqttSource } from '../ingest/shared/mqtt-source.ts'
 import { ingestOptions, startIngest } from '../ingest/service.ts'
 import type { MessageSource } from '../ingest/shared/source.ts'
+import { bootstrapAccounts } from '../server/accounts/bootstrap.ts'
+import { accountsRepository } from '../server/accounts/repository.ts'
 import { CLIENT_DIR, serverOptions, startServer } from '../server/service.ts'
 import type { SimulatorStart } from '../simulator/main.ts'
 import { backfillPlan } from '../simulator/coverage.ts'
@@ -46,7 +49,10 @@ async function main(): Promise<void> {
   // The embedded broker hands device messages to ingest itself and acknowledges them only once committed;
   // it listens only after ingest is attached, so nothing is acknowledged before it can be stored.
   const topics = topicMap(config.topicRoot)
-  const broker = config.mqttUrl === null ? await createEmbeddedBroker() : null
+  // its accounts: the internal ones of this process's own clients, and the devices' from MQTT_PASSWORD_FILE
+  const brokerAccounts =
+    config.mqttUrl === null ? await brokerAuth({ topicRoot: config.topicRoot, segments: INPUT_SEGMENTS, passwordFile: config.broker.passwordFile, aclFile: config.broker.aclFile }) : null
+  const broker = brokerAccounts ? await createEmbeddedBroker({ auth: brokerAccounts }) : null
   if (broker) life.onStop('embedded broker', () => broker.close(), { timeoutMs: 1000 })
   const source: MessageSource = broker
     ? embeddedBrokerSource(broker, topics.isDeviceTopic)
@@ -61,19 +67,24 @@ async function main(): Promise<void> {
   const ingest = await startIngest(ingestOptions(config, db, source))
   life.onStop('ingest', () => ingest.stop(), { timeoutMs: 5000 })
   await ingest.ready
-  const mqttUrl = broker ? (await broker.listen(config.mqttPort)).url : config.mqttUrl!
+  const listening = broker ? await broker.listen(config.mqttPort, config.broker.host) : null
+  // the server reads live frames, the simulator publishes as devices: each with its own internal account
+  const serverMqttUrl = listening ? listening.urlFor(brokerAccounts!.internal.server) : config.mqttUrl!
+  const simulatorMqttUrl = listening ? listening.urlFor(brokerAccounts!.internal.simulator) : config.mqttUrl!
+  const mqttUrl = listening ? listening.url : config.mqttUrl!
 
   const maintenance = startMaintenance(db, prepared.mode, config.storage, config.ingest.maxAgeMs)
   life.onStop('maintenance', () => maintenance.stop(), { timeoutMs: 1000 })
 
-  const server = await startServer(serverOptions(config, db, mqttUrl, CLIENT_DIR))
+  const server = await startServer(serverOptions(config, db, serverMqttUrl, CLIENT_DIR))
   life.onStop('server', () => server.stop())
+  const boot = await bootstrapAccounts(server.accounts, accountsRepository(db), { adminPassword: config.auth.adminPassword, dataDir: config.dataDir, baseUrl: server.url })
 
   if (config.simulate) {
     const ref = await loadReference(db)
     const backfill = await backfillPlan(db, config.sim.backfillHours, config.ingest.maxAgeMs, Date.now())
     const child = fork(join(root, 'simulator', 'main.ts'), [], { execArgv: tsChildExecArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-    const start: SimulatorStart = { type: 'reference', mqttUrl, stations: ref.stations, cameras: ref.cameras, backfill }
+    const start: SimulatorStart = { type: 'reference', mqttUrl: simulatorMqttUrl, stations: ref.stations, cameras: ref.cameras, backfill }
     child.send(start)
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
     life.onStop(
@@ -88,11 +99,20 @@ async function main(): Promise<void> {
 
   const parts = [
     config.databaseUrl === null ? `embedded TimescaleDB in ${join(config.dataDir, 'timescaledb')}` : `database ${redactUrl(config.databaseUrl)} (${prepared.backend})`,
-    broker ? `embedded MQTT broker on port ${new URL(mqttUrl).port}` : `broker ${redactUrl(mqttUrl)}`,
+    listening ? `embedded MQTT broker on ${listening.host}:${listening.port}` : `broker ${redactUrl(mqttUrl)}`,
     config.simulate ? `simulator at ${config.sim.rate} readings/s` : 'no simulator',
   ]
   log.info(`ready: ${parts.join(' · ')}`)
-  process.stdout.write(`\n  IOC running at ${server.url}\n  Publish to ${mqttUrl.replace('127.0.0.1', 'localhost')} under ${config.topicRoot}/env/{stationId} and ${config.topicRoot}/camera/{cameraId}\n  Ctrl-C to stop\n\n`)
+  const lines = [
+    `IOC running at ${server.url}`,
+    `The wall of this machine (a kiosk link, no sign-in): ${boot.wallUrl}`,
+    ...(boot.admin
+      ? [`First admin created — username: ${boot.admin.username}  password: ${boot.admin.password}`, `  (shown this once; sign in at ${server.url}/login and change it, or set ADMIN_PASSWORD before the first start)`]
+      : [`Sign in at ${server.url}/login`]),
+    `Devices publish to ${mqttUrl.replace(/\/\/[^@]*@/, '//').replace('127.0.0.1', 'localhost')} under ${config.topicRoot}/env/{stationId} and ${config.topicRoot}/camera/{cameraId}${listening ? ' with an account (MQTT_PASSWORD_FILE; see README)' : ''}`,
+    'Ctrl-C to stop',
+  ]
+  process.stdout.write(`\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`)
 }
 
 main().catch((err: Error) => {

@@ -59,7 +59,43 @@ export interface Config {
   }
   live: { coalesceMs: number }
   status: { staleAfter: number; offlineAfter: number }
+  broker: {
+    /** Interface the embedded broker binds to (127.0.0.1: this machine only). */
+    host: string
+    /** Mosquitto-format password file of device and integration accounts; null: internal accounts only. */
+    passwordFile: string | null
+    /** Mosquitto-format ACL file; null: each account publishes only under its own id. */
+    aclFile: string | null
+  }
+  auth: {
+    /** The first admin's password when the user table is empty; null: a random one, printed once. */
+    adminPassword: string | null
+    sessionTtlMs: number
+    /** Sessions unused this long end (idle timeout). */
+    sessionIdleMs: number
+    loginMaxFailures: number
+    lockoutMs: number
+    /** Origins (scheme://host[:port]) allowed besides the server's own, for CORS and Socket.IO; empty: none. */
+    allowedOrigins: string[]
+    /** Bearer token for /metrics; null: /metrics answers only on localhost. */
+    metricsToken: string | null
+    /** Hops of reverse proxies whose X-Forwarded-* headers are trusted (0: none). */
+    trustProxy: number
+    oidc: OidcConfig | null
+  }
   log: { level: LogLevel; format: 'text' | 'json' }
+}
+
+export interface OidcConfig {
+  issuer: string
+  clientId: string
+  clientSecret: string
+  /** The callback URL registered with the provider: https://ioc.example/auth/oidc/callback. */
+  redirectUrl: string
+  /** The claim holding the user's groups or roles (a list or a space-separated string). */
+  roleClaim: string
+  /** Provider group → IOC role. */
+  roleMap: Record<string, string>
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
@@ -108,6 +144,23 @@ export const CONFIG_VARIABLES: Record<string, { default: string; description: st
   LIVE_COALESCE_MS: { default: '50', description: 'Socket.IO deltas are coalesced per station/camera over this window.' },
   STATUS_STALE_FACTOR: { default: '2', description: 'A device is stale after this many missed reporting intervals.' },
   STATUS_OFFLINE_FACTOR: { default: '10', description: 'A device is offline after this many missed reporting intervals.' },
+  MQTT_HOST: { default: '127.0.0.1', description: 'Interface the embedded broker binds to; 0.0.0.0 opens it to devices on the network (they need accounts: MQTT_PASSWORD_FILE).' },
+  MQTT_PASSWORD_FILE: { default: '(unset)', description: "Device and integration accounts for the embedded broker, in Mosquitto's password-file format (user:hash; user:password for development)." },
+  MQTT_ACL_FILE: { default: '(unset)', description: "Topic rights for those accounts, in Mosquitto's ACL format. Unset: an account publishes only under its own id ({root}/env/{user}, …)." },
+  ADMIN_PASSWORD: { default: '(random)', description: 'Password of the admin created when the user table is empty; unset: a random one, printed once.' },
+  SESSION_TTL: { default: '12h', description: 'A session ends this long after sign-in.' },
+  SESSION_IDLE: { default: '2h', description: 'A session unused this long ends.' },
+  LOGIN_MAX_FAILURES: { default: '5', description: 'Failed sign-ins in a row before an account is locked.' },
+  LOGIN_LOCKOUT: { default: '15m', description: 'How long a locked account stays locked.' },
+  ALLOWED_ORIGINS: { default: '(none)', description: 'Comma-separated origins (https://portal.example) allowed to call the API and Socket.IO from a browser, besides the IOC itself.' },
+  METRICS_TOKEN: { default: '(unset)', description: 'Bearer token for /metrics. Unset: /metrics answers only requests from this machine.' },
+  TRUST_PROXY: { default: '0', description: 'Reverse proxies in front of the server whose X-Forwarded-For/-Proto to trust (Secure cookies and client addresses behind TLS termination).' },
+  OIDC_ISSUER: { default: '(unset)', description: 'OpenID Connect provider for single sign-on (https://sso.example/realms/province). Unset: passwords only.' },
+  OIDC_CLIENT_ID: { default: '(unset)', description: 'Client id registered with the OpenID Connect provider.' },
+  OIDC_CLIENT_SECRET: { default: '(unset)', description: 'Client secret registered with the OpenID Connect provider.' },
+  OIDC_REDIRECT_URL: { default: '(unset)', description: 'Callback URL registered with the provider: https://<ioc>/auth/oidc/callback.' },
+  OIDC_ROLE_CLAIM: { default: 'groups', description: 'ID-token claim holding the groups that map to roles.' },
+  OIDC_ROLE_MAP: { default: '(unset)', description: 'group=role pairs, comma-separated (ioc-admins=admin,ioc-ops=operator); a user with no mapped group cannot sign in.' },
   LOG_LEVEL: { default: 'info', description: 'debug, info, warn or error.' },
   LOG_FORMAT: { default: 'text', description: 'text for people, json for log collectors.' },
 }
@@ -217,6 +270,32 @@ const VARIABLES = {
   LIVE_COALESCE_MS: integer(10, 10_000).prefault('50'),
   STATUS_STALE_FACTOR: number(1, 1000).prefault('2'),
   STATUS_OFFLINE_FACTOR: number(1, 10_000).prefault('10'),
+  MQTT_HOST: z.string().prefault('127.0.0.1'),
+  MQTT_PASSWORD_FILE: z.string().transform((f) => resolve(f)).optional(),
+  MQTT_ACL_FILE: z.string().transform((f) => resolve(f)).optional(),
+  ADMIN_PASSWORD: z.string().min(12, { error: sentence('must be at least 12 characters') }).optional(),
+  SESSION_TTL: duration('refused').prefault('12h'),
+  SESSION_IDLE: duration('refused').prefault('2h'),
+  LOGIN_MAX_FAILURES: integer(1, 1000).prefault('5'),
+  LOGIN_LOCKOUT: duration('refused').prefault('15m'),
+  ALLOWED_ORIGINS: z
+    .string()
+    .transform((list) => list.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, { error: 'origins like https://portal.example (scheme, host and port only), comma-separated' })))
+    .prefault(''),
+  METRICS_TOKEN: z.string().min(16, { error: sentence('must be at least 16 characters') }).optional(),
+  TRUST_PROXY: integer(0, 10).prefault('0'),
+  OIDC_ISSUER: url(['https:', 'http:']).optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_REDIRECT_URL: url(['https:', 'http:']).optional(),
+  OIDC_ROLE_CLAIM: z.string().prefault('groups'),
+  OIDC_ROLE_MAP: z
+    .string()
+    .transform((list) => list.split(',').map((p) => p.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[^=\s]+=(operator|dispatcher|agency|leader|admin)$/, { error: 'group=role pairs, the role one of operator, dispatcher, agency, leader, admin' })))
+    .transform((pairs) => Object.fromEntries(pairs.map((p) => p.split('=') as [string, string])))
+    .optional(),
   LOG_LEVEL: choice(LOG_LEVELS).prefault('info'),
   LOG_FORMAT: choice(['text', 'json']).prefault('text'),
 }
@@ -260,6 +339,17 @@ const RULES: readonly Rule[] = [
       v.RETENTION_RAW > 0 &&
       v.RETENTION_RAW < v.INGEST_MAX_AGE &&
       `must be at least INGEST_MAX_AGE (${v.INGEST_MAX_AGE / 86_400_000} d), or accepted readings would be dropped at once`,
+  },
+  {
+    name: 'OIDC_ISSUER',
+    uses: ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URL', 'OIDC_ROLE_MAP'],
+    problem: (v) => {
+      const missing = (['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URL', 'OIDC_ROLE_MAP'] as const).filter((n) => v[n] === undefined)
+      if (v.OIDC_ISSUER === undefined) return false
+      if (missing.length) return `single sign-on also needs ${missing.join(', ')}`
+      // tokens and the client secret cross the network: plain http only to a provider on this machine
+      return v.OIDC_ISSUER.startsWith('http:') && !/^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|\/|$)/.test(v.OIDC_ISSUER) && 'must be https:// (plain http only for a provider on this machine)'
+    },
   },
   {
     name: 'COMPRESS_AFTER',
@@ -322,6 +412,21 @@ function toConfig(v: Variables): Config {
     live: { coalesceMs: v.LIVE_COALESCE_MS },
     status: { staleAfter: v.STATUS_STALE_FACTOR, offlineAfter: v.STATUS_OFFLINE_FACTOR },
     log: { level: v.LOG_LEVEL, format: v.LOG_FORMAT },
+    broker: { host: v.MQTT_HOST, passwordFile: v.MQTT_PASSWORD_FILE ?? null, aclFile: v.MQTT_ACL_FILE ?? null },
+    auth: {
+      adminPassword: v.ADMIN_PASSWORD ?? null,
+      sessionTtlMs: v.SESSION_TTL,
+      sessionIdleMs: v.SESSION_IDLE,
+      loginMaxFailures: v.LOGIN_MAX_FAILURES,
+      lockoutMs: v.LOGIN_LOCKOUT,
+      allowedOrigins: v.ALLOWED_ORIGINS,
+      metricsToken: v.METRICS_TOKEN ?? null,
+      trustProxy: v.TRUST_PROXY,
+      oidc:
+        v.OIDC_ISSUER && v.OIDC_CLIENT_ID && v.OIDC_CLIENT_SECRET && v.OIDC_REDIRECT_URL && v.OIDC_ROLE_MAP
+          ? { issuer: v.OIDC_ISSUER, clientId: v.OIDC_CLIENT_ID, clientSecret: v.OIDC_CLIENT_SECRET, redirectUrl: v.OIDC_REDIRECT_URL, roleClaim: v.OIDC_ROLE_CLAIM, roleMap: v.OIDC_ROLE_MAP }
+          : null,
+    },
   }
 }
 

@@ -9,7 +9,7 @@ import { loadConfigOrExit } from '../core/config.ts'
 import { createLifecycle } from '../core/lifecycle.ts'
 import { configureLogging, createLogger } from '../core/log.ts'
 import { topicMap } from '../contract/index.ts'
-import { registry } from '../core/metrics.ts'
+import { mayReadMetrics, registry } from '../core/metrics.ts'
 import { healthReport } from '../db/health.ts'
 import { openPostgres } from '../db/postgres.ts'
 import { prepareDatabase } from '../db/setup.ts'
@@ -41,6 +41,11 @@ async function main(): Promise<void> {
 
   const http = createServer(async (req, res) => {
     if (req.url === '/metrics') {
+      if (!mayReadMetrics(req.headers.authorization, req.socket.remoteAddress, config.auth.metricsToken)) {
+        res.statusCode = config.auth.metricsToken ? 401 : 403
+        res.end()
+        return
+      }
       res.setHeader('content-type', registry.contentType)
       res.end(await registry.metrics())
     } else if (req.url === '/healthz') {

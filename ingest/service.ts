@@ -145,7 +145,7 @@ class IngestWorker implements IngestService {
   health(): string[] {
     const problems: string[] = []
     const now = this.#now()
-    if (!this.#o.source.connected()) problems.push(`broker: ingest is not connected to ${this.#o.source.describe()}`)
+    if (!this.#o.source.connected()) problems.push('broker: ingest is not connected')
     const since = this.#batcher.flushingSince
     if (this.#failing.count >= FAILURES_BEFORE_UNHEALTHY) problems.push(`database: the last ${this.#failing.count} commits failed (${this.#failing.error})`)
     else if (since !== null && now - since > COMMIT_TOO_LONG_MS) problems.push(`database: a commit has waited ${Math.round((now - since) / 1000)} s for an answer`)

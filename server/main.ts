@@ -7,6 +7,7 @@ import { configureLogging, createLogger } from '../core/log.ts'
 import { startMaintenance } from '../db/maintenance.ts'
 import { openPostgres } from '../db/postgres.ts'
 import { prepareDatabase } from '../db/setup.ts'
+import { SYSTEM } from './shared/audit.ts'
 import { CLIENT_DIR, serverOptions, startServer } from './service.ts'
 
 const config = loadConfigOrExit()
@@ -25,6 +26,9 @@ async function main(): Promise<void> {
   life.onStop('maintenance', () => maintenance.stop(), { timeoutMs: 1000 })
   const server = await startServer(serverOptions(config, db, config.mqttUrl, CLIENT_DIR))
   life.onStop('server', () => server.stop())
+  // several servers may start at once on an empty database: ensureFirstAdmin creates the admin only once
+  const admin = await server.accounts.ensureFirstAdmin(config.auth.adminPassword, SYSTEM)
+  if (admin) process.stdout.write(`\n  First admin created — username: ${admin.username}  password: ${admin.password}\n  (shown this once; or set ADMIN_PASSWORD before the first start)\n\n`)
   log.info(`server running at ${server.url}`)
 }
 

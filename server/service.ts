@@ -10,25 +10,32 @@ import { hostname } from 'node:os'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import express, { Router, type Express } from 'express'
+import express, { Router, type Express, type RequestHandler } from 'express'
 import type { MqttClient } from 'mqtt'
 import { Server } from 'socket.io'
-import { topicMap, type IngestLimits, type StatusThresholds } from '../contract/index.ts'
+import { topicMap, type IngestLimits, type Permission, type StatusThresholds } from '../contract/index.ts'
 import type { Config } from '../core/config.ts'
-import { createLogger, redactUrl } from '../core/log.ts'
+import { createLogger } from '../core/log.ts'
 import { metrics } from '../core/metrics.ts'
 import { connectMqtt } from '../core/mqtt.ts'
 import type { Database } from '../db/database.ts'
+import { accountsRepository } from './accounts/repository.ts'
+import { oidcRoutes } from './accounts/oidc.ts'
+import { accountRoutes, kioskLink } from './accounts/routes.ts'
+import { AccountService } from './accounts/service.ts'
 import { serverDomains } from './domains.ts'
+import { allows, authenticate, csrfProtection } from './shared/auth.ts'
 import { DashboardStore } from './shared/dashboards.ts'
 import { deadLetterRoutes } from './shared/dead-letters.ts'
 import { HealthMonitor } from './shared/health.ts'
-import { sendError } from './shared/http.ts'
+import { declared, sendError } from './shared/http.ts'
 import { errorHandler, notFound, rejectMalformedUrl } from './shared/http-errors.ts'
 import { LiveConsumer } from './shared/live-consumer.ts'
 import { LiveHub, type IoServer } from './shared/live-hub.ts'
 import { opsRoutes } from './shared/ops.ts'
 import { ReferenceSync } from './shared/reference-sync.ts'
+import { guardSockets } from './shared/socket-auth.ts'
+import { apiCors, apiRateLimit, jsonBodies, metricsGuard, originAllowed, securityHeaders } from './shared/web-security.ts'
 import { UnitTree } from './shared/units.ts'
 import { wallRoutes } from './shared/wall.ts'
 
@@ -54,6 +61,10 @@ export interface ServerOptions {
   now?: () => number
   /** How often live state is re-read from the database. */
   resyncMs?: number
+  /** Sessions, sign-in lockout, allowed origins, /metrics token, proxies (Config.auth). */
+  auth: Config['auth']
+  /** API requests per caller per minute (default 1200). */
+  apiRateLimit?: number
 }
 
 export type Domains = ReturnType<typeof serverDomains>
@@ -62,12 +73,15 @@ export interface RunningServer {
   url: string
   port: number
   http: HttpServer
+  /** The Express app (tests enumerate its routes). */
+  app: Express
   io: IoServer
   mqtt: MqttClient
   /** Resolves once the subscription to ingest's live frames is acknowledged. */
   liveReady: Promise<void>
   domains: Domains
   health: HealthMonitor
+  accounts: AccountService
   /** Re-reads reference data and live state from the database. */
   resync(): Promise<void>
   stop(): Promise<void>
@@ -91,6 +105,7 @@ export function serverOptions(config: Readonly<Config>, db: Database, mqttUrl: s
     clientDir,
     dashboardsDir: config.dashboardsDir,
     mapStyleUrl: config.mapStyleUrl,
+    auth: config.auth,
   }
 }
 
@@ -110,19 +125,31 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   log.info(`live state loaded in ${Math.round(performance.now() - started)} ms`, Object.fromEntries(domains.map((d) => [d.name, d.summaries().length])))
 
   let mqtt!: MqttClient
-  const health = new HealthMonitor({ db: o.db, brokerConnected: () => mqtt?.connected ?? false, brokerName: redactUrl(o.mqttUrl), now, startedAt: now() })
+  const health = new HealthMonitor({ db: o.db, brokerConnected: () => mqtt?.connected ?? false, now, startedAt: now() })
   // until a commit is seen, "data as of" is the newest observation stored
   const newestStored = Math.max(-Infinity, ...domains.map((d) => d.newestSeen() ?? -Infinity))
   if (Number.isFinite(newestStored)) health.noteData(Math.min(newestStored, now()))
 
+  const accounts = new AccountService(o.db, accountsRepository(o.db), { ...o.auth, now })
   const app = express()
   const http = createServer(app)
-  const io: IoServer = new Server(http, { serveClient: true, pingInterval: 10_000, pingTimeout: 8_000 })
+  const io: IoServer = new Server(http, {
+    serveClient: false,
+    pingInterval: 10_000,
+    pingTimeout: 8_000,
+    // the same origin rule as the API: the IOC's own pages and ALLOWED_ORIGINS (a page elsewhere gets nothing)
+    allowRequest: (req, cb) => cb(null, !req.headers.origin || originAllowed(req.headers.origin, req, o.auth.allowedOrigins)),
+    cors: { origin: [...o.auth.allowedOrigins], credentials: true },
+  })
+  const guard = guardSockets(io, accounts)
   const hub = new LiveHub(io, domains, health, o.coalesceMs, now)
   // every wall gets the whole definition again when a dashboard file changes: a handful of small objects
   const dashboards = new DashboardStore({ dir: o.dashboardsDir, mapStyleUrl: o.mapStyleUrl, now, onChange: (wall) => io.emit('wall:changed', wall) })
   await dashboards.start()
-  routeHttp(app, o, health, (api) => {
+  routeHttp(app, o, health, accounts, (api) => {
+    accountRoutes(api, accounts)
+    // single sign-on: /auth/oidc/start and /callback on the app (404 unless OIDC_ISSUER is set), /api/auth/options
+    oidcRoutes(app, api, accounts, o.auth.oidc, { now })
     units.routes(api)
     wallRoutes(api, dashboards, domains, now)
     deadLetterRoutes(api, o.db)
@@ -188,14 +215,17 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     url: `http://${o.host === '0.0.0.0' ? 'localhost' : o.host}:${port}`,
     port,
     http,
+    app,
     io,
     mqtt,
     liveReady,
     domains,
     health,
+    accounts,
     resync,
     async stop() {
       health.stop()
+      guard.stop()
       await dashboards.close()
       for (const t of timers) clearInterval(t)
       hub.close()
@@ -206,29 +236,55 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
 }
 
 /**
- * The HTTP surface: malformed URLs refused first, request metrics, /healthz and /metrics, the /api router
- * (`mount` registers the routes; an unknown API route is a JSON 404), the built wall, and the error handlers.
+ * The HTTP surface, in the order a request meets it: security headers, malformed URLs refused, request
+ * metrics, who is asking (session cookie or API key), the origin and CSRF checks on writes, /healthz (public)
+ * and /metrics (token or localhost), kiosk links, the pages, the /api router (`mount` registers the routes,
+ * each checking the access it declares; an unknown API route is a JSON 404), the bundles, the error handlers.
  */
-function routeHttp(app: Express, o: ServerOptions, health: HealthMonitor, mount: (api: Router) => void): void {
+function routeHttp(app: Express, o: ServerOptions, health: HealthMonitor, accounts: AccountService, mount: (api: Router) => void): void {
+  const web = { allowedOrigins: o.auth.allowedOrigins, mapStyleUrl: o.mapStyleUrl, metricsToken: o.auth.metricsToken }
   app.disable('x-powered-by')
   app.set('etag', 'weak')
+  app.set('trust proxy', o.auth.trustProxy)
+  app.use(securityHeaders(web))
   app.use(rejectMalformedUrl)
   app.use((req, res, next) => {
     res.on('finish', () => metrics.httpRequests.inc({ route: req.route?.path ? `${req.baseUrl}${req.route.path}` : 'other', status: res.statusCode }))
     next()
   })
-  opsRoutes(app, health)
+  // before anything asks the database who is calling: /healthz must answer when the database does not
+  opsRoutes(app, health, metricsGuard(o.auth.metricsToken))
+  app.use('/api', apiCors(web))
+  app.use(authenticate(accounts))
+  app.use(csrfProtection((origin, req) => originAllowed(origin, req, o.auth.allowedOrigins)))
+  app.get('/k/:token', ...declared('public', kioskLink(accounts)))
+  if (o.clientDir) pageRoutes(app, o.clientDir)
   const api = Router()
+  api.use(apiRateLimit(o.apiRateLimit), jsonBodies)
   mount(api)
   api.use((req, res) => sendError(res, 404, { code: 'not_found', message: `no API route ${req.method} ${req.baseUrl}${req.path}` }))
   app.use('/api', api)
   if (o.clientDir) {
     if (!existsSync(join(o.clientDir, 'index.html'))) log.warn(`no built wall in ${o.clientDir}: run \`npm run build\` (npm start builds it)`)
-    // bundles carry their content hash in the name and never change; index.html must be revalidated so a
-    // wall picks up a new build at its next load
+    // bundles carry their content hash in the name and never change; they hold no data, so need no session
     app.use('/assets', express.static(join(o.clientDir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }))
-    app.use(express.static(o.clientDir, { maxAge: 0 }))
   }
   app.use(notFound)
   app.use(errorHandler)
+}
+
+/**
+ * The pages: the wall at / (a session or kiosk link with live:read; otherwise the sign-in page), the sign-in
+ * page, and the admin page (for admins). Pages are revalidated at every load, so a new build is picked up.
+ */
+function pageRoutes(app: Express, clientDir: string): void {
+  const send = (file: string): RequestHandler => (_req, res) => res.sendFile(join(clientDir, file), { headers: { 'Cache-Control': 'no-cache' } })
+  const gated = (file: string, ...access: Permission[]): RequestHandler => (req, res, next) => {
+    if (access.some((a) => allows(req.principal, a))) return send(file)(req, res, next)
+    // signed in without the permission: say so on the sign-in page rather than loop back to it
+    res.redirect(303, `/login?${new URLSearchParams(req.principal ? { denied: req.path } : { next: req.path })}`)
+  }
+  app.get('/', ...declared('public', gated('index.html', 'live:read')))
+  app.get('/login', ...declared('public', send('login.html')))
+  app.get('/admin', ...declared('public', gated('admin.html', 'accounts:manage', 'audit:read')))
 }

@@ -50,9 +50,9 @@ export type CameraSeriesAllQuery = SeriesQueryInput & { kind?: CameraKind }
 export const cameraKindQuery = z.object({ kind: optionalOneOf(CAMERA_KINDS as unknown as [CameraKind, ...CameraKind[]]) })
 
 export const CAMERA_ROUTES = {
-  cameras: route<CamerasQuery, CameraSummary[]>()('/api/cameras'),
+  cameras: route<CamerasQuery, CameraSummary[]>()('/api/cameras', 'live:read'),
   // before /cameras/:id, which would take 'series' for a camera id
-  cameraSeriesAll: route<CameraSeriesAllQuery, CameraSeriesBulkResponse>()('/api/cameras/series'),
-  camera: route<Record<string, never>, CameraSummary>()('/api/cameras/:id'),
-  cameraSeries: route<SeriesQueryInput, SeriesResponse>()('/api/cameras/:id/series'),
+  cameraSeriesAll: route<CameraSeriesAllQuery, CameraSeriesBulkResponse>()('/api/cameras/series', 'live:read'),
+  camera: route<Record<string, never>, CameraSummary>()('/api/cameras/:id', 'live:read'),
+  cameraSeries: route<SeriesQueryInput, SeriesResponse>()('/api/cameras/:id/series', 'live:read'),
 }

@@ -61,5 +61,5 @@ export function parseLiveCameraBatch(json: unknown, now: number, limits: Pick<In
 }
 
 /** The cameras' live channel: the list room `cameras` and one room per camera, `camera:<id>`. */
-export const CAMERAS_CHANNEL = liveChannel<CameraSummary, CameraState>()('cameras', 'camera')
+export const CAMERAS_CHANNEL = liveChannel<CameraSummary, CameraState>()('cameras', 'camera', 'live:read')
 export type CamerasDelta = DeltaOf<typeof CAMERAS_CHANNEL>

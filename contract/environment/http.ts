@@ -75,8 +75,8 @@ export function parseAqiRange(q: Record<string, unknown>, now: number): { from: 
 }
 
 export const ENVIRONMENT_ROUTES = {
-  stations: route<StationsQuery, StationSummary[]>()('/api/stations'),
-  station: route<Record<string, never>, StationSummary>()('/api/stations/:id'),
-  stationSeries: route<SeriesQueryInput, SeriesResponse>()('/api/stations/:id/series'),
-  stationAqi: route<AqiRangeQuery, AqiSeriesResponse>()('/api/stations/:id/aqi'),
+  stations: route<StationsQuery, StationSummary[]>()('/api/stations', 'live:read'),
+  station: route<Record<string, never>, StationSummary>()('/api/stations/:id', 'live:read'),
+  stationSeries: route<SeriesQueryInput, SeriesResponse>()('/api/stations/:id/series', 'live:read'),
+  stationAqi: route<AqiRangeQuery, AqiSeriesResponse>()('/api/stations/:id/aqi', 'live:read'),
 }

@@ -65,5 +65,5 @@ export function parseLiveEnvBatch(json: unknown, now: number, limits: Pick<Inges
 }
 
 /** The stations' live channel: the list room `stations` and one room per station, `station:<id>`. */
-export const STATIONS_CHANNEL = liveChannel<StationSummary, StationState>()('stations', 'station')
+export const STATIONS_CHANNEL = liveChannel<StationSummary, StationState>()('stations', 'station', 'live:read')
 export type StationsDelta = DeltaOf<typeof STATIONS_CHANNEL>

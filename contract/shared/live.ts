@@ -5,6 +5,7 @@
 // composes the registered channels into the typed event maps.
 // Acks follow `{ ok: true, data } | { ok: false, error: { code, message } }`.
 
+import type { Access } from './auth.ts'
 import type { ApiErrorBody } from './errors.ts'
 import type { LiveHealth } from './health.ts'
 import { check, sentence, z } from './schema.ts'
@@ -17,13 +18,15 @@ import { DEVICE_ID_PATTERN } from './topics.ts'
 export interface LiveChannel<L extends string = string, I extends string = string, Summary = unknown, State = unknown> {
   list: L
   item: I
+  /** Who may join its rooms. */
+  access: Access
   /** Phantom: never set; carries the types for the event maps. */
   readonly types?: { summary: Summary; state: State }
 }
 
-/** Declares a channel with its item types: `liveChannel<StationSummary, StationState>()('stations', 'station')`. */
+/** Declares a channel with its item types: `liveChannel<StationSummary, StationState>()('stations', 'station', 'live:read')`. */
 export function liveChannel<Summary, State>() {
-  return <L extends string, I extends string>(list: L, item: I): LiveChannel<L, I, Summary, State> => ({ list, item })
+  return <L extends string, I extends string>(list: L, item: I, access: Access): LiveChannel<L, I, Summary, State> => ({ list, item, access })
 }
 
 export type RoomOf<C> = C extends LiveChannel<infer L, infer I> ? L | `${I}:${string}` : never
@@ -48,6 +51,8 @@ export interface SharedServerEvents {
   'reference:changed': (info: { at: string }) => void
   /** Data stopped flowing (database, broker, ingest) or flows again; sent to every socket on each change. */
   health: (health: LiveHealth) => void
+  /** The socket's session ended (signed out, disabled, kiosk link revoked); the server disconnects it next. */
+  'session:ended': (info: { reason: 'signed_out' | 'revoked' }) => void
 }
 
 export const MAX_ROOMS_PER_REQUEST = 500

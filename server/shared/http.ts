@@ -1,8 +1,9 @@
 // The REST edge every domain's routes share: handlers registered from the contract's route table (so a
-// handler's result is checked against the declared response), problems a service throws to answer 4xx, and
-// the error body.
-import { Router, type Response } from 'express'
-import { isApiError, type ApiErrorBody, type ResponseOf, type RouteSpec } from '../../contract/index.ts'
+// handler's result is checked against the declared response, and the access the route declares is checked
+// before it runs), problems a service throws to answer 4xx, and the error body.
+import { Router, type RequestHandler, type Response } from 'express'
+import { isApiError, type Access, type ApiErrorBody, type ResponseOf, type RouteSpec } from '../../contract/index.ts'
+import { requireAccess, type Principal } from './auth.ts'
 
 export function sendError(res: Response, status: number, body: ApiErrorBody): void {
   res.status(status).json({ error: body })
@@ -31,14 +32,52 @@ export function orBadRequest<T>(parsed: T | ApiErrorBody): T {
 export interface RouteRequest {
   params: Record<string, string>
   query: Record<string, unknown>
+  /** The parsed JSON body of a write (unknown until the route's schema reads it). */
+  body: unknown
+  /** Who asks: never null past a route that needs a permission. */
+  principal: Principal | null
+  ip: string | null
+  /** The IOC's own address as the caller reached it (for links it hands out). */
+  baseUrl: string
+}
+
+/** A response that is a file (a CSV export) rather than JSON. */
+export class FileResponse {
+  constructor(
+    readonly contentType: string,
+    readonly filename: string,
+    readonly body: string,
+  ) {}
 }
 
 /**
- * Registers a GET handler for a route of the contract's table on a router mounted at /api: the handler parses
- * what it needs, asks a service, and returns the declared response.
+ * Registers the handler of a route of the contract's table on a router mounted at /api: the route's access
+ * is checked first, then the handler parses what it needs, asks a service, and returns the declared response.
  */
-export function get<S extends RouteSpec>(router: Router, spec: S, handler: (req: RouteRequest) => ResponseOf<S> | Promise<ResponseOf<S>>): void {
-  router.get(spec.path.replace(/^\/api/, ''), async (req, res) => {
-    res.json(await handler({ params: req.params as Record<string, string>, query: req.query as Record<string, unknown> }))
+export function handle<S extends RouteSpec>(router: Router, spec: S, handler: (req: RouteRequest) => ResponseOf<S> | FileResponse | Promise<ResponseOf<S> | FileResponse>): void {
+  const path = spec.path.replace(/^\/api/, '')
+  const method = spec.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'
+  router[method](path, requireAccess(spec.access), async (req, res) => {
+    const out = await handler({
+      params: req.params as Record<string, string>,
+      query: req.query as Record<string, unknown>,
+      body: req.body as unknown,
+      principal: req.principal ?? null,
+      ip: req.ip ?? null,
+      baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}`,
+    })
+    if (out instanceof FileResponse) {
+      res.type(out.contentType).attachment(out.filename).send(out.body)
+      return
+    }
+    res.status(spec.method === 'POST' ? 201 : 200).json(out)
   })
+}
+
+/** The GET routes of the table (most routes): see handle. */
+export const get = handle
+
+/** A route outside the table (a page, /healthz, a kiosk link) with the access it declares, checked first. */
+export function declared(access: Access, ...handlers: RequestHandler[]): RequestHandler[] {
+  return [requireAccess(access), ...handlers]
 }

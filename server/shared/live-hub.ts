@@ -9,6 +9,7 @@ import { createLogger } from '../../core/log.ts'
 import { metrics } from '../../core/metrics.ts'
 import type { ServerDomain } from './domain.ts'
 import type { HealthMonitor } from './health.ts'
+import { allows, principalOf } from './auth.ts'
 
 const log = createLogger('live')
 
@@ -114,6 +115,9 @@ export class LiveHub {
       if (typeof ack !== 'function') return
       const rooms = parseRooms(req, this.channels)
       if (!Array.isArray(rooms)) return ack({ ok: false, error: rooms })
+      const principal = principalOf(socket)
+      const refused = rooms.find((r) => !allows(principal, r.channel.access))
+      if (refused) return ack({ ok: false, error: { code: 'forbidden', field: refused.room, message: `${refused.room}: needs the permission ${refused.channel.access}` } })
       const missing = this.missing(rooms)
       if (missing) return ack(missing)
       // join before taking the snapshot: a change racing with it then arrives as a delta after it, never lost

@@ -33,7 +33,8 @@ export interface WallPage {
 }
 
 /** A fresh page (own context: no cache or storage shared with other tests) at `url`, recording errors. */
-export async function openWall(browser: Browser, url: string, viewport = { width: 1920, height: 1080 }): Promise<WallPage> {
+/** Opens the wall at `url` in a fresh context, first opening `signIn` (a kiosk link) when given, as a wall display does. */
+export async function openWall(browser: Browser, url: string, viewport = { width: 1920, height: 1080 }, signIn?: string): Promise<WallPage> {
   const context = await browser.newContext({ viewport })
   const page = await context.newPage()
   const errors: string[] = []
@@ -41,6 +42,7 @@ export async function openWall(browser: Browser, url: string, viewport = { width
     if (m.type() === 'error') errors.push(`console: ${m.text()}`)
   })
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
+  if (signIn) await page.goto(signIn)
   await page.goto(url)
   return { page, errors, close: () => context.close() }
 }

@@ -7,12 +7,19 @@ import { prepareDatabase, type PreparedDatabase } from '../../db/setup.ts'
 import { embeddedBrokerSource } from '../../ingest/shared/embedded-source.ts'
 import { mqttSource } from '../../ingest/shared/mqtt-source.ts'
 import { ingestOptions, startIngest, type IngestService } from '../../ingest/service.ts'
+import { SYSTEM } from '../../server/shared/audit.ts'
 import { CLIENT_DIR, serverOptions, startServer, type RunningServer } from '../../server/service.ts'
 import { openTestBroker, publisher, uniqueTopicRoot, type TestBroker } from './brokers.ts'
 import { openTestDatabase, type TestDatabase } from './databases.ts'
 
 export interface Stack {
   prepared: PreparedDatabase
+  /** An admin's API key (test-admin): every permission. */
+  apiKey: string
+  /** A kiosk link of the wall (what a wall display opens). */
+  wallLink: string
+  /** GET (or any method) on the server as test-admin, through its API key. */
+  api(path: string, init?: RequestInit): Promise<Response>
   ingest: IngestService
   server: RunningServer
   pub: MqttClient
@@ -51,11 +58,14 @@ export async function startStack(db: TestDatabase, broker: TestBroker, env: Reco
     port: 0,
     host: '127.0.0.1',
   })
+  const admin = await testCredentials(server)
   const pub = await publisher(broker)
   // a test's first message must find both subscriptions in place
   await Promise.all([ingest.ready, server.liveReady])
   return {
     prepared,
+    ...admin,
+    api: (path, init = {}) => fetch(`${server.url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${admin.apiKey}` } }),
     ingest,
     server,
     pub,
@@ -70,6 +80,18 @@ export async function startStack(db: TestDatabase, broker: TestBroker, env: Reco
       await purge?.endAsync()
     },
   }
+}
+
+/** A test admin with an API key, and a kiosk link, in the stack's database (each made once per database). */
+export async function testCredentials(server: RunningServer): Promise<{ apiKey: string; wallLink: string }> {
+  const users = await server.accounts.users()
+  if (!users.some((u) => u.username === 'test-admin')) {
+    await server.accounts.addUser(SYSTEM, { username: 'test-admin', password: 'test-admin-password', roles: ['admin'] })
+  }
+  const key = await server.accounts.addApiKey(SYSTEM, `test-${Math.random().toString(36).slice(2, 8)}`, 'test-admin')
+  const name = `test-wall-${Math.random().toString(36).slice(2, 8)}`
+  const kiosk = await server.accounts.addKiosk(SYSTEM, name, server.url)
+  return { apiKey: key.key, wallLink: kiosk.url }
 }
 
 /** The combinations every end-to-end suite runs: all embedded, and the real services when configured. */

@@ -14,6 +14,8 @@ import { HOUR_MS } from '../../contract/shared/clock.ts'
 import { backfillSteps, findGaps, readCoverage } from '../../simulator/coverage.ts'
 import { createFeedModel } from '../../simulator/model.ts'
 import { mulberry32 } from '../../simulator/random.ts'
+import { kioskFetch, wallLinkOf } from '../helpers/auth.ts'
+import { brokerAccountFiles, mqttUrlFor } from '../helpers/mqtt-accounts.ts'
 import { spawnEntry, type Proc } from '../helpers/processes.ts'
 import { freePort } from '../helpers/services.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -49,11 +51,13 @@ describe('npm start when things go wrong', () => {
 
   it('stores every reading its publisher got a PUBACK for, exactly once, across a SIGKILL of npm start', async () => {
     const dir = await dataDir()
-    const env = { DATA_DIR: dir, PORT: '0', MQTT_PORT: String(await freePort()), SIMULATE: '0' }
+    // an integration account allowed to publish for every station (a gateway)
+    const probe = { username: 'durability-probe', password: 'probe-password-1', topics: ['topic write ioc/v1/env/+'] }
+    const env = { DATA_DIR: dir, PORT: '0', MQTT_PORT: String(await freePort()), SIMULATE: '0', ...(await brokerAccountFiles(dir, [probe])) }
     let ioc = start(env)
     await ioc.waitForOutput(/IOC running at/, 120_000)
     // a device with a persistent session, sending numbered readings at 200/s with QoS 1
-    const pub = mqtt.connect(`mqtt://127.0.0.1:${env.MQTT_PORT}`, { clientId: 'durability-probe', clean: false, protocolVersion: 4, reconnectPeriod: 200 })
+    const pub = mqtt.connect(mqttUrlFor(probe, env.MQTT_PORT), { clientId: 'durability-probe', clean: false, protocolVersion: 4, reconnectPeriod: 200 })
     await new Promise((r) => pub.once('connect', r))
     const base = Date.now() - 3_600_000
     const acked = new Set<number>()
@@ -93,10 +97,12 @@ describe('npm start when things go wrong', () => {
     const dir = await dataDir()
     const env = { DATA_DIR: dir, PORT: '0', MQTT_PORT: String(await freePort()), SIM_RATE: '5', SIM_BACKFILL_HOURS: '6' }
     let ioc = start(env)
+    const url = (await ioc.waitForOutput(/IOC running at (http:\/\/\S+)/, 120_000))[1]!
     const first = await ioc.waitForOutput(/publishing history first: (\d+) of (\d+) device-hours/, 120_000)
     expect(first[1]).toBe(first[2])
-    // cut off a couple of seconds into publishing some 14,000 messages
-    await new Promise((r) => setTimeout(r, 2500))
+    // cut off once some of the ~14,000 history messages are stored, well before all are (/metrics answers this machine)
+    const storedRows = async () => Number(/ioc_ingest_rows_written_total\{table="station_readings"\} (\d+)/.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? 0)
+    await waitFor(storedRows, (n) => n >= 2000, 'some history stored', 60_000, 100)
     ioc.kill('SIGKILL')
     await ioc.exited
     ioc = start(env)
@@ -124,7 +130,8 @@ describe('npm start when things go wrong', () => {
     const env = { DATA_DIR: dir, PORT: '0', MQTT_PORT: String(await freePort()), SIM_RATE: '50', SIM_BACKFILL_HOURS: '0' }
     let ioc = start(env)
     const url = (await ioc.waitForOutput(/IOC running at (http:\/\/\S+)/, 120_000))[1]!
-    await waitFor(async () => (await fetch(`${url}/api/stations`)).json(), (s: { lastSeen: string | null }[]) => s.some((x) => x.lastSeen), 'live data')
+    const get = await kioskFetch(await wallLinkOf(ioc))
+    await waitFor(async () => (await get('/api/stations')).json(), (s: { lastSeen: string | null }[]) => s.some((x) => x.lastSeen), 'live data')
     const dbPid = Number(readFileSync(join(dir, 'timescaledb', 'embedded.pid'), 'utf8'))
     process.kill(dbPid, 'SIGSTOP')
     try {

@@ -86,20 +86,20 @@ describe.each(STACK_TARGETS)('dead letters on $db database + $broker broker', (t
   })
 
   it('lists recent dead letters through the API, newest first, filterable by code', async () => {
-    const res = await fetch(`${stack.server.url}/api/dead-letters?limit=500`)
+    const res = await stack.api(`/api/dead-letters?limit=500`)
     expect(res.status).toBe(200)
     const { items } = (await res.json()) as { items: { code: string; receivedAt: string; topic: string; reason: string }[] }
     expect(items.length).toBeGreaterThanOrEqual(cases.length)
     expect(new Set(items.map((i) => i.code))).toEqual(new Set([...cases.map((c) => c[3]), 'invalid_json']))
     const times = items.map((i) => Date.parse(i.receivedAt))
     expect([...times].sort((a, b) => b - a)).toEqual(times)
-    const filtered = (await (await fetch(`${stack.server.url}/api/dead-letters?code=unknown_station`)).json()) as { items: { code: string }[] }
+    const filtered = (await (await stack.api(`/api/dead-letters?code=unknown_station`)).json()) as { items: { code: string }[] }
     expect(filtered.items.length).toBeGreaterThan(0)
     expect(filtered.items.every((i) => i.code === 'unknown_station')).toBe(true)
   })
 
   it('pages back through dead letters by id without skipping or repeating one', async () => {
-    const page = async (q: string) => ((await (await fetch(`${stack.server.url}/api/dead-letters?${q}`)).json()) as { items: { id: string }[] }).items
+    const page = async (q: string) => ((await (await stack.api(`/api/dead-letters?${q}`)).json()) as { items: { id: string }[] }).items
     const all = await page('limit=1000')
     const first = await page('limit=5')
     const second = await page(`limit=5&before=${first.at(-1)!.id}`)
@@ -178,7 +178,7 @@ describe.each(STACK_TARGETS)('dead letters on $db database + $broker broker', (t
   })
 
   it('rejects a bad dead-letter query with a 400 naming the parameter', async () => {
-    const res = await fetch(`${stack.server.url}/api/dead-letters?limit=0`)
+    const res = await stack.api(`/api/dead-letters?limit=0`)
     expect(res.status).toBe(400)
     expect(await res.json()).toEqual({ error: { code: 'bad_request', field: 'limit', message: 'limit: expected an integer 1–1000' } })
   })

@@ -38,11 +38,14 @@ describe('outages of the real database and broker', () => {
     broker = await startMosquitto()
     const env = { DATABASE_URL: pg.url, MQTT_URL: broker.url, LOG_LEVEL: 'warn' }
     // the server first: it migrates and seeds the demo province, then ingest finds the stations
-    server = spawnEntry('server/main.ts', { ...env, LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', SEED_DEMO: '1' })
+    server = spawnEntry('server/main.ts', { ...env, LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', SEED_DEMO: '1', ADMIN_PASSWORD: 'outage-admin-password' })
     serverUrl = (await server.waitForOutput(/server running at (http:\/\/\S+)/, 60_000))[1]!
+    // the wall's socket, as a signed-in operator's browser holds it
+    const signedIn = await fetch(`${serverUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'outage-admin-password' }) })
+    const cookie = signedIn.headers.getSetCookie()[0]!.split(';')[0]!
     ingest = spawnEntry('ingest/main.ts', { ...env, LOG_LEVEL: 'info', INGEST_HTTP_PORT: '0', INGEST_CLIENT_ID: `outage-ingest-${process.pid}` })
     ingestUrl = `http://127.0.0.1:${(await ingest.waitForOutput(/on port (\d+)/, 60_000))[1]}`
-    socket = connectSocket(serverUrl, { transports: ['websocket'] })
+    socket = connectSocket(serverUrl, { transports: ['websocket'], extraHeaders: { cookie } })
     socket.on('health', (h) => walls.push(h))
     const snap = await new Promise<Ack<Snapshot>>((resolve) => socket.emit('subscribe', { rooms: ['stations'] }, resolve))
     expect(snap.ok).toBe(true)

@@ -17,7 +17,7 @@ describe.each(STACK_TARGETS)('pipeline on $db database + $broker broker', (targe
 
   beforeAll(async () => {
     ;({ db, broker, stack } = await openStack(target))
-    socket = connectSocket(stack.server.url, { transports: ['websocket'] })
+    socket = connectSocket(stack.server.url, { transports: ['websocket'], auth: { token: stack.apiKey } })
   })
   afterAll(async () => {
     socket?.close()
@@ -27,7 +27,7 @@ describe.each(STACK_TARGETS)('pipeline on $db database + $broker broker', (targe
   const subscribe = (rooms: string[]) =>
     new Promise<Ack<Snapshot>>((resolve) => socket.emit('subscribe', { rooms } as never, resolve))
   const api = async (path: string) => {
-    const res = await fetch(`${stack.server.url}${path}`)
+    const res = await stack.api(`${path}`)
     return { status: res.status, body: (await res.json()) as any }
   }
 
@@ -79,7 +79,7 @@ describe.each(STACK_TARGETS)('pipeline on $db database + $broker broker', (targe
 
   it('stores a message delivered three times once, counting the other copies as duplicates', async () => {
     const duplicates = async () => {
-      const text = await (await fetch(`${stack.server.url}/metrics`)).text()
+      const text = await (await stack.api(`/metrics`)).text()
       return Number(/^ioc_ingest_rows_duplicate_total\{table="station_readings"\} (\d+)/m.exec(text)?.[1] ?? 0)
     }
     const before = await duplicates()
@@ -119,7 +119,7 @@ describe.each(STACK_TARGETS)('pipeline on $db database + $broker broker', (targe
 
   it('refuses forged live frames, retained ones too, and shows none of what they carry', async () => {
     const refused = async () => {
-      const text = await (await fetch(`${stack.server.url}/metrics`)).text()
+      const text = await (await stack.api(`/metrics`)).text()
       return [...text.matchAll(/^ioc_live_frames_refused_total\{kind="[a-z]+"\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0)
     }
     const before = await refused()

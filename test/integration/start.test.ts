@@ -6,6 +6,7 @@ import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { kioskFetch, wallLinkOf } from '../helpers/auth.ts'
 import { spawnEntry } from '../helpers/processes.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -25,15 +26,21 @@ describe('npm start (all-in-one, embedded services)', () => {
     const ioc = spawnEntry('bin/ioc.ts', env())
     try {
       const url = (await ioc.waitForOutput(/IOC running at (http:\/\/\S+)/, 120_000))[1]!
-      const stations = (await (await fetch(`${url}/api/stations`)).json()) as { id: string; lastSeen: string | null; aqi: unknown }[]
+      // a fresh database: the first admin's password is printed once, with the wall's kiosk link
+      expect(ioc.output()).toMatch(/First admin created — username: admin {2}password: \S{20}/)
+      const get = await kioskFetch(await wallLinkOf(ioc))
+      // without the link or a session, the wall's data and the wall itself stay closed
+      expect((await fetch(`${url}/api/stations`)).status).toBe(401)
+      expect((await fetch(url, { redirect: 'manual' })).headers.get('location')).toMatch(/^\/login\?next=/)
+      const stations = (await (await get('/api/stations')).json()) as { id: string; lastSeen: string | null; aqi: unknown }[]
       expect(stations).toHaveLength(140)
       // the simulator's live feed and its hour of history arrive through the embedded broker
-      await waitFor(async () => ((await (await fetch(`${url}/api/stations`)).json()) as typeof stations).filter((s) => s.aqi !== null).length, (n) => n > 30, 'stations with an AQI', 60_000, 500)
+      await waitFor(async () => ((await (await get('/api/stations')).json()) as typeof stations).filter((s) => s.aqi !== null).length, (n) => n > 30, 'stations with an AQI', 60_000, 500)
       // the next test relies on the history being in: its publisher has it acknowledged only once it is stored
       await ioc.waitForOutput(/\[simulator\] history published/, 60_000)
       const health = await fetch(`${url}/healthz`)
       expect(health.status).toBe(200)
-      const page = await fetch(url)
+      const page = await get('/')
       expect(page.status).toBe(200)
       expect(await page.text()).toContain('Trung tâm điều hành')
       ioc.kill('SIGINT')
@@ -47,9 +54,12 @@ describe('npm start (all-in-one, embedded services)', () => {
   it('keeps its data for the next start and publishes again only the hours it does not hold', async () => {
     const ioc = spawnEntry('bin/ioc.ts', env())
     try {
-      const url = (await ioc.waitForOutput(/IOC running at (http:\/\/\S+)/, 120_000))[1]!
+      await ioc.waitForOutput(/IOC running at (http:\/\/\S+)/, 120_000)
+      // the same kiosk link as last time (a wall's bookmark survives restarts), and no new admin
+      const get = await kioskFetch(await wallLinkOf(ioc))
+      expect(ioc.output()).not.toMatch(/First admin created/)
       // the AQI needs two of the last three hours: right at start-up only the stored history can give it
-      const stations = (await (await fetch(`${url}/api/stations`)).json()) as { aqi: unknown }[]
+      const stations = (await (await get('/api/stations')).json()) as { aqi: unknown }[]
       expect(stations.filter((s) => s.aqi !== null).length).toBeGreaterThan(30)
       const said = await ioc.waitForOutput(/\[simulator\] (history complete: all (\d+) device-hours|publishing history first: (\d+) of (\d+) device-hours)/)
       // everything is stored, or (when a clock hour turned between the two runs) only the new hour's few steps are not

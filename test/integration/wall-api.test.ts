@@ -14,7 +14,7 @@ const HOUR = 3_600_000
 const NOW_HOUR = Math.floor(Date.now() / HOUR) * HOUR
 
 async function get(stack: Stack, path: string) {
-  const res = await fetch(`${stack.server.url}${path}`)
+  const res = await stack.api(`${path}`)
   return { status: res.status, body: await res.json() }
 }
 

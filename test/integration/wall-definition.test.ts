@@ -28,7 +28,7 @@ describe('the wall definition on the server', () => {
     dir = await mkdtemp(join(tmpdir(), 'ioc-wall-'))
     await writeFile(join(dir, 'operations.yaml'), dashboard('Vận hành'))
     target = await openStack({ db: 'embedded', broker: 'embedded' }, { DASHBOARDS_DIR: dir, MAP_STYLE_URL: 'https://tiles.example.vn/style.json' })
-    socket = connectSocket(target.stack.server.url, { transports: ['websocket'] })
+    socket = connectSocket(target.stack.server.url, { transports: ['websocket'], auth: { token: target.stack.apiKey } })
     socket.on('wall:changed', (w) => changes.push(w))
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
   })
@@ -39,7 +39,7 @@ describe('the wall definition on the server', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
-  const wall = async () => (await (await fetch(`${target.stack.server.url}/api/wall`)).json()) as WallDefinition
+  const wall = async () => (await (await target.stack.api(`/api/wall`)).json()) as WallDefinition
 
   it('serves the dashboards of DASHBOARDS_DIR and the map style at GET /api/wall', async () => {
     const w = await wall()

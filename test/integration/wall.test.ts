@@ -16,7 +16,8 @@ import { CHROMIUM_AVAILABLE, launchChromium, openWall, pageLayout, pngPixelStats
 import { PENDING_RING } from '../../client/src/environment/map-layer.ts'
 import { OFFLINE_COLOR } from '../../client/src/shared/map-style.ts'
 import { ROOT, spawnEntry, type Proc } from '../helpers/processes.ts'
-import { closeStack, openStack, STACK_TARGETS, type StackTarget } from '../helpers/stack.ts'
+import { closeStack, openStack, STACK_TARGETS, testCredentials, type StackTarget } from '../helpers/stack.ts'
+import { kioskFetch, wallLinkOf } from '../helpers/auth.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 const HOUR = 3_600_000
@@ -61,14 +62,16 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(`the operations wall in Chromium (${target.
   let polluted: StationSummary
   const pages: WallPage[] = []
 
+  let credentials: { apiKey: string; wallLink: string }
+
   async function api<T>(path: string): Promise<T> {
-    const res = await fetch(`${server.url}${path}`)
+    const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${credentials.apiKey}` } })
     if (!res.ok) throw new Error(`GET ${path}: ${res.status}`)
     return (await res.json()) as T
   }
 
   async function open(path: string, viewport = FULL_HD): Promise<WallPage> {
-    const wall = await openWall(browser, `${server.url}${path}`, viewport)
+    const wall = await openWall(browser, `${server.url}${path}`, viewport, credentials.wallLink)
     pages.push(wall)
     return wall
   }
@@ -122,6 +125,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(`the operations wall in Chromium (${target.
       host: '127.0.0.1',
     })
     ;[browser] = await Promise.all([launchChromium(), server.liveReady])
+    credentials = await testCredentials(server)
     air = await api<StationSummary[]>('/api/stations?kind=air')
     polluted = air[0]!
     await seed()
@@ -324,9 +328,10 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('the wall when its server process dies (all
     return port
   }
 
-  async function start(env: Record<string, string>): Promise<string> {
+  async function start(env: Record<string, string>): Promise<{ url: string; link: string }> {
     ioc = spawnEntry('bin/ioc.ts', env)
-    return (await ioc.waitForOutput(/IOC running at (http:\/\/\S+)/, 120_000))[1]!
+    const url = (await ioc.waitForOutput(/IOC running at (http:\/\/\S+)/, 120_000))[1]!
+    return { url, link: await wallLinkOf(ioc) }
   }
 
   const stats = (page: WallPage['page']) => page.evaluate(() => ({ ...(window as unknown as { __iocWall: { snapshots: number; deltas: number } }).__iocWall }))
@@ -334,8 +339,8 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('the wall when its server process dies (all
   it('says "reconnecting" when the server is killed and shows live data again after it restarts, without a reload', { timeout: 240_000 }, async () => {
     // fixed ports: the page reconnects to the address it was loaded from
     const env = { DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(await freePort()), MQTT_PORT: String(await freePort()), SIM_BACKFILL_HOURS: '0', SIM_RATE: '20' }
-    const url = await start(env)
-    wall = await openWall(browser, url)
+    const { url, link } = await start(env)
+    wall = await openWall(browser, url, undefined, link)
     const { page, errors } = wall
     await waitUntilLive(page)
     await page.evaluate(() => ((window as { __beforeKill?: boolean }).__beforeKill = true))
@@ -398,7 +403,9 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('the wall when its database stalls (all-in-
     // no history: every air station reports but has no VN_AQI yet, the "pending" case of the map
     ioc = spawnEntry('bin/ioc.ts', { DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', MQTT_PORT: '0', SIM_BACKFILL_HOURS: '0', SIM_RATE: '50' })
     const url = (await ioc.waitForOutput(/IOC running at (http:\/\/\S+)/, 120_000))[1]!
-    wall = await openWall(browser, `${url}/?dashboard=operations&screen=environment`)
+    const link = await wallLinkOf(ioc)
+    const get = await kioskFetch(link)
+    wall = await openWall(browser, `${url}/?dashboard=operations&screen=environment`, undefined, link)
     const { page, errors } = wall
     await waitUntilLive(page)
     const pill = page.getByTestId('connection')
@@ -406,7 +413,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('the wall when its database stalls (all-in-
     // pending is not offline: its own symbol on the map and its own legend entry
     await page.getByTestId('legend-pending').waitFor()
     expect(await page.getByTestId('legend-pending').textContent()).toContain('Chưa đủ số liệu tính AQI')
-    await waitFor(() => fetch(`${url}/api/stations?kind=air`).then((r) => r.json() as Promise<StationSummary[]>), (s) => s.filter((x) => x.status !== 'offline').length > 10, 'air stations reporting')
+    await waitFor(() => get(`/api/stations?kind=air`).then((r) => r.json() as Promise<StationSummary[]>), (s) => s.filter((x) => x.status !== 'offline').length > 10, 'air stations reporting')
     await waitForMapsDrawn(page)
     const canvas = page.locator('[data-testid=map] canvas.maplibregl-canvas')
     await expect.poll(async () => (await pngPixelStats(page, await canvas.screenshot(), 16, { pending: PENDING_RING, offline: OFFLINE_COLOR })).extraPixels.pending, { timeout: 15_000 }).toBeGreaterThan(30)

@@ -173,3 +173,115 @@ describe('camera states: load', () => {
     expect(s.state('sc-1')?.lastSeen).toBe(new Date(T).toISOString())
   })
 })
+
+describe('camera states: a camera reporting faster than its interval', () => {
+  const SEC = 1000
+  /** One-second periods of a camera that should report every minute: a person every other second, a car every third. */
+  const everySecond = (cameraId: string, from: number, to: number): CameraCount[] => {
+    const out: CameraCount[] = []
+    for (let ts = from + SEC; ts <= to; ts += SEC) out.push(count(cameraId, ts, { person: (ts / SEC) % 2, car: (ts / SEC) % 3 === 0 ? 1 : 0 }, null, 1))
+    return out
+  }
+  /** The same reports summed into one report per clock minute, sent at the minute's end. */
+  const summedPerMinute = (reports: CameraCount[]): CameraCount[] => {
+    const minutes = new Map<string, CameraCount>()
+    for (const r of reports) {
+      const end = Math.ceil(r.ts / MIN) * MIN
+      const m = minutes.get(`${r.cameraId} ${end}`) ?? count(r.cameraId, end, { person: 0, car: 0 }, null, 0)
+      m.periodSec += r.periodSec
+      m.counts = { person: m.counts.person! + r.counts.person!, car: m.counts.car! + r.counts.car! }
+      minutes.set(`${r.cameraId} ${end}`, m)
+    }
+    return [...minutes.values()]
+  }
+
+  it('holds a bounded number of periods over two hours of one report a second', () => {
+    const s = statesOf()
+    let most = 0
+    for (const r of everySecond('sc-1', T, T + 2 * HOUR)) {
+      s.apply([r], r.ts)
+      most = Math.max(most, s.heldPeriods('sc-1'))
+    }
+    // an hour of minutes, and the one the window's start cuts
+    expect(most).toBeLessThanOrEqual(61)
+    expect(s.heldPeriods('sc-1')).toBe(60)
+  })
+
+  it('gives the arrivals and traffic of the same reports summed once a minute', () => {
+    const fast = statesOf()
+    const slow = statesOf()
+    for (let minute = T; minute < T + 2 * HOUR; minute += MIN) {
+      const reports = [...everySecond('sc-1', minute, minute + MIN), ...everySecond('rd-1', minute, minute + MIN)]
+      for (const r of reports) fast.apply([r], r.ts)
+      slow.apply(summedPerMinute(reports), minute + MIN)
+      for (const id of ['sc-1', 'rd-1']) {
+        const { arrivalsLastHour, vehiclesPerMinute } = slow.state(id)!
+        expect(fast.state(id)).toMatchObject({ arrivalsLastHour, vehiclesPerMinute })
+      }
+    }
+    expect(fast.state('sc-1')?.arrivalsLastHour).toBe(1800)
+    expect(fast.state('rd-1')?.vehiclesPerMinute).toBe(20)
+  })
+
+  it('does not count a redelivered report of a minute that holds several', () => {
+    const s = statesOf()
+    const reports = everySecond('sc-1', T - MIN, T)
+    s.apply(reports, T)
+    expect(s.state('sc-1')?.arrivalsLastHour).toBe(30)
+    expect(s.apply([reports[20]!, reports[59]!], T)).toEqual(new Set())
+    expect(s.state('sc-1')?.arrivalsLastHour).toBe(30)
+  })
+
+  it('counts reports that arrive out of order within the hour', () => {
+    const inOrder = statesOf()
+    const shuffled = statesOf()
+    const reports = everySecond('sc-1', T - 10 * MIN, T)
+    inOrder.apply(reports, T)
+    // every seventh report first, then the rest backwards: late reports into minutes that already hold later ones
+    const late = reports.filter((_, i) => i % 7 !== 0).reverse()
+    shuffled.apply(reports.filter((_, i) => i % 7 === 0), T)
+    shuffled.apply(late, T)
+    expect(shuffled.state('sc-1')?.arrivalsLastHour).toBe(inOrder.state('sc-1')?.arrivalsLastHour)
+    expect(shuffled.state('sc-1')?.arrivalsLastHour).toBe(300)
+  })
+
+  it('counts the minute the window starts in whole, as one report at its latest period', () => {
+    const s = statesOf()
+    // two reports in the minute ending at T: at T - 50 s and at T
+    s.apply([count('sc-1', T - 50 * SEC, { person: 4 }, null, 10), count('sc-1', T, { person: 6 }, null, 50)], T)
+    // an hour after T - 30 s the first has left the window; the minute still counts both until its last leaves
+    s.tick(T - 30 * SEC + HOUR)
+    expect(s.state('sc-1')?.arrivalsLastHour).toBe(10)
+    s.tick(T + HOUR)
+    expect(s.state('sc-1')?.arrivalsLastHour).toBeNull()
+  })
+
+  it('ages the people inside from the report that gave them, not from the minute', () => {
+    const s = statesOf()
+    s.apply([count('sc-1', T - 50 * SEC, { person: 1 }, 41, 10), count('sc-1', T, { person: 1 }, null, 50)], T)
+    s.tick(T - 50 * SEC + 2 * MIN)
+    expect(s.state('sc-1')?.inside).toBe(41)
+    s.tick(T - 50 * SEC + 2 * MIN + 1)
+    expect(s.state('sc-1')?.inside).toBeNull()
+  })
+
+  it('takes a late report for a redelivery once a minute holds more reports than it remembers', () => {
+    const s = statesOf()
+    // 100 overlapping reports in one minute, 0.5 s apart, the earliest held back
+    const reports = Array.from({ length: 100 }, (_, i) => count('sc-1', T - 50 * SEC + i * 500, { person: 1 }, null, 1))
+    s.apply(reports.slice(1), T)
+    expect(s.apply([reports[0]!], T)).toEqual(new Set())
+    expect(s.state('sc-1')?.arrivalsLastHour).toBe(99)
+  })
+})
+
+describe('camera states: load of a fast camera', () => {
+  it('rebuilds the merged minutes from the database at resync', () => {
+    const s = statesOf()
+    const rows = Array.from({ length: 120 }, (_, i) => count('sc-1', T - 2 * MIN + (i + 1) * 1000, { person: 1 }, 10, 1))
+    s.apply(rows.slice(0, 30), T - 90_000)
+    s.load(rows, new Map([['sc-1', T]]), T)
+    expect(s.heldPeriods('sc-1')).toBe(2)
+    expect(s.state('sc-1')).toMatchObject({ arrivalsLastHour: 120, inside: 10 })
+  })
+})

@@ -1,11 +1,14 @@
-// The deployment files (docker-compose.yml, Dockerfile, .dockerignore, deploy/mosquitto/mosquitto.conf)
-// checked against the code they deploy: no Docker is needed, so a renamed variable, a new source folder
-// or a removed npm script breaks this test instead of a user's `docker compose up`.
+// The deployment files (docker-compose.yml, Dockerfile, .dockerignore, deploy/mosquitto/: mosquitto.conf,
+// acl, make-passwd.sh) checked against the code they deploy: no Docker is needed, so a renamed variable, a
+// new source folder, a removed npm script or a new input feed without device rights breaks this test
+// instead of a user's `docker compose up`.
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
+import { aclAllows, parseAclFile, type Acl } from '../../broker/auth.ts'
+import { INPUT_SEGMENTS, topicMap } from '../../contract/index.ts'
 import { CONFIG_VARIABLES, loadConfig } from '../../core/config.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -43,22 +46,37 @@ function rawEnvironment(s: Service): Record<string, string> {
 }
 
 /**
- * Compose interpolation as it happens with no .env file and nothing exported: `${VAR:-default}` and
- * `${VAR-default}` give their default, `$$` is a literal `$`. A `${VAR}` without default would be empty
- * for whoever runs a bare `docker compose up`, so it fails here.
+ * The passwords deploy/mosquitto/make-passwd.sh writes to .env (MQTT_INGEST_PASSWORD, …), each with a
+ * stand-in value: what compose finds in .env once the script has run.
+ */
+const MAKE_PASSWD = read('deploy/mosquitto/make-passwd.sh')
+const DOT_ENV: Record<string, string> = Object.fromEntries([...MAKE_PASSWD.matchAll(/\bMQTT_[A-Z]+_PASSWORD\b/g)].map(([name]) => [name, `pw-${name.toLowerCase()}`]))
+
+/**
+ * Compose interpolation as it happens after make-passwd.sh and with nothing exported: `${VAR:-default}` and
+ * `${VAR-default}` give their default, `${VAR:?message}` the value make-passwd.sh put into .env (compose
+ * stops with the message without it), `$$` is a literal `$`. A `${VAR}` without default would be empty
+ * for whoever runs a bare `docker compose up`, and a required one no script writes would stop it: both fail here.
  */
 function interpolate(value: string): string {
-  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (match, _name, op: string | undefined, arg: string | undefined) => {
+  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (match, name: string | undefined, op: string | undefined, arg: string | undefined) => {
     if (match === '$$') return '$'
     if (op === ':-' || op === '-') {
       if (arg?.includes('$')) throw new Error(`nested interpolation in '${value}' is not supported by this test`)
       return arg ?? ''
     }
+    if ((op === ':?' || op === '?') && name && name in DOT_ENV) return DOT_ENV[name]!
+    if (op === ':?' || op === '?') throw new Error(`'${match}' in '${value}' is required, and deploy/mosquitto/make-passwd.sh does not write ${name} to .env`)
     throw new Error(`'${match}' in '${value}' has no default: a bare \`docker compose up\` would get an empty value`)
   })
 }
 
 const environment = (s: Service) => Object.fromEntries(Object.entries(rawEnvironment(s)).map(([k, v]) => [k, interpolate(v)]))
+
+/** deploy/mosquitto/acl, read by the embedded broker's parser (the format is Mosquitto's, one reading for both). */
+const mosquittoAcl = (): Acl => parseAclFile(read('deploy/mosquitto/acl'), 'deploy/mosquitto/acl').acl
+/** The Mosquitto account each IOC service signs in with. */
+const MQTT_ACCOUNTS: Record<keyof typeof APP_SERVICES, string> = { 'ingest-1': 'ioc-ingest', 'ingest-2': 'ioc-ingest', server: 'ioc-server', simulator: 'ioc-simulator' }
 
 function commandOf(s: Service): string[] {
   if (Array.isArray(s.command)) return s.command
@@ -118,6 +136,18 @@ describe('docker-compose.yml', () => {
       expect(mqtt.hostname).toBe('mosquitto')
       expect(services[mqtt.hostname]).toBeDefined()
       expect(mqtt.port || '1883').toBe('1883')
+    })
+
+    it('signs in to Mosquitto as its own account, with the password make-passwd.sh created for it', () => {
+      const mqtt = new URL(environment(service()).MQTT_URL!)
+      const user = decodeURIComponent(mqtt.username)
+      expect(user).toBe(MQTT_ACCOUNTS[name as keyof typeof APP_SERVICES])
+      expect(mosquittoAcl().users.has(user), `deploy/mosquitto/acl has a 'user ${user}' block`).toBe(true)
+      // the password is the .env variable make-passwd.sh writes for this very account
+      const variable = /\$\{(MQTT_[A-Z]+_PASSWORD):\?/.exec(rawEnvironment(service()).MQTT_URL ?? '')?.[1]
+      expect(variable, 'MQTT_URL takes its password from ${MQTT_…_PASSWORD:?…}').toBeDefined()
+      expect(MAKE_PASSWD).toContain(`${user}:${variable}`)
+      expect(decodeURIComponent(mqtt.password)).toBe(DOT_ENV[variable!])
     })
 
     it('waits for the services it depends on to be healthy', () => {
@@ -184,11 +214,45 @@ function mosquittoDurationSec(raw: string): number {
 describe('deploy/mosquitto/mosquitto.conf', () => {
   const file = mountedFile(services.mosquitto!, '/mosquitto/config/mosquitto.conf')
   const settings = () => mosquittoSettings(readFileSync(file!, 'utf8'))
+  const repoPath = (path: string | undefined) => path && relative(ROOT, path).split(sep).join('/')
 
   it('is the file compose mounts into the broker, and it exists', () => {
     expect(file, 'mosquitto mounts a config file at /mosquitto/config/mosquitto.conf').toBeDefined()
     expect(relative(ROOT, file!).split(sep).join('/')).toBe('deploy/mosquitto/mosquitto.conf')
     expect(existsSync(file!)).toBe(true)
+  })
+
+  it('refuses anonymous clients', () => {
+    expect(settings().get('allow_anonymous')).toBe('false')
+  })
+
+  it('reads the accounts and their rights from deploy/mosquitto, mounted by compose', () => {
+    const passwordFile = settings().get('password_file')
+    const aclFile = settings().get('acl_file')
+    expect(passwordFile, 'password_file').toBeDefined()
+    expect(aclFile, 'acl_file').toBeDefined()
+    expect(repoPath(mountedFile(services.mosquitto!, passwordFile!))).toBe('deploy/mosquitto/passwd')
+    expect(repoPath(mountedFile(services.mosquitto!, aclFile!))).toBe('deploy/mosquitto/acl')
+    expect(existsSync(join(ROOT, 'deploy/mosquitto/acl'))).toBe(true)
+  })
+
+  it('gets its password file from make-passwd.sh, hashed by mosquitto_passwd, and never from git', () => {
+    // Mosquitto 2 drops plaintext lines: the file must come from mosquitto_passwd, not from a committed example
+    expect(MAKE_PASSWD).toMatch(/^PASSWD=deploy\/mosquitto\/passwd$/m)
+    expect(MAKE_PASSWD).toMatch(/mosquitto_passwd -b /)
+    expect(read('deploy/mosquitto/.gitignore').split('\n')).toContain('passwd')
+    expect(statSync(join(ROOT, 'deploy/mosquitto/make-passwd.sh')).mode & 0o111, 'make-passwd.sh is executable').not.toBe(0)
+  })
+
+  it('checks its health with an account the ACL lets read the topic the check waits for', () => {
+    const check = interpolate(((services.mosquitto as Service & { healthcheck?: { test?: string[] } }).healthcheck?.test ?? []).join(' '))
+    const user = /-u (\S+)/.exec(check)?.[1]
+    const topic = /-t '([^']+)'/.exec(check)?.[1]
+    const variable = /-P "\$(\w+)"/.exec(check)?.[1]
+    expect([user, topic, variable], `${check} names a user, a topic and a password variable`).not.toContain(undefined)
+    expect(aclAllows(mosquittoAcl(), { username: user!, clientId: 'health' }, 'read', topic!)).toBe(true)
+    expect(environment(services.mosquitto!)[variable!]).toBe(DOT_ENV[variable!])
+    expect(MAKE_PASSWD).toContain(`${user}:${variable}`)
   })
 
   it('listens on 1883 and persists sessions', () => {
@@ -214,6 +278,63 @@ describe('deploy/mosquitto/mosquitto.conf', () => {
     const ingestExpirySec = m![1]!.split('*').reduce((p, f) => p * Number(f.trim().replaceAll('_', '')), 1)
     expect(ingestExpirySec).toBeGreaterThan(0)
     expect(mosquittoDurationSec(settings().get('persistent_client_expiration') ?? '')).toBeGreaterThanOrEqual(ingestExpirySec)
+  })
+})
+
+// ---------------------------------------------------------------------------------------------------
+// deploy/mosquitto/acl
+// ---------------------------------------------------------------------------------------------------
+
+describe('deploy/mosquitto/acl', () => {
+  const root = environment(services['ingest-1']!).MQTT_TOPIC_ROOT!
+  const topics = topicMap(root)
+  const DEVICE = 'QN-KK-001'
+  const can = (username: string, want: 'read' | 'write', topic: string) => aclAllows(mosquittoAcl(), { username, clientId: `${username}-1` }, want, topic)
+
+  it('is a valid Mosquitto ACL file', () => {
+    expect(parseAclFile(read('deploy/mosquitto/acl'), 'deploy/mosquitto/acl').problems).toEqual([])
+  })
+
+  it('lets ingest read every device topic of every input feed, odd ones included, and write the live data', () => {
+    for (const segment of INPUT_SEGMENTS) {
+      expect(can('ioc-ingest', 'read', topics.input(segment, DEVICE)), segment).toBe(true)
+      expect(can('ioc-ingest', 'read', `${root}/${segment}/a/b`), `${segment}: odd topics reach ingest, to be dead-lettered`).toBe(true)
+      expect(can('ioc-ingest', 'write', topics.live(segment)), segment).toBe(true)
+    }
+    expect(can('ioc-ingest', 'write', topics.liveIngest)).toBe(true)
+  })
+
+  it('lets the server read the live data and publish nothing', () => {
+    for (const segment of INPUT_SEGMENTS) {
+      expect(can('ioc-server', 'read', topics.live(segment)), segment).toBe(true)
+      expect(can('ioc-server', 'write', topics.live(segment)), segment).toBe(false)
+      expect(can('ioc-server', 'read', topics.input(segment, DEVICE)), segment).toBe(false)
+    }
+    expect(can('ioc-server', 'read', topics.liveIngest)).toBe(true)
+  })
+
+  it('lets a device publish only to its own topic of every input feed, and read nothing', () => {
+    for (const segment of INPUT_SEGMENTS) {
+      expect(can(DEVICE, 'write', topics.input(segment, DEVICE)), segment).toBe(true)
+      expect(can(DEVICE, 'write', topics.input(segment, 'QN-KK-002')), segment).toBe(false)
+      expect(can(DEVICE, 'read', topics.input(segment, DEVICE)), segment).toBe(false)
+      expect(can(DEVICE, 'read', topics.live(segment)), segment).toBe(false)
+    }
+  })
+
+  it('lets the simulator publish as any device of every input feed, and nothing else', () => {
+    for (const segment of INPUT_SEGMENTS) {
+      expect(can('ioc-simulator', 'write', topics.input(segment, 'ANY-ID')), segment).toBe(true)
+      expect(can('ioc-simulator', 'read', topics.input(segment, 'ANY-ID')), segment).toBe(false)
+    }
+  })
+
+  it('lets nobody but ingest publish live data', () => {
+    const others = [...mosquittoAcl().users.keys(), DEVICE, 'ioc-server', 'ioc-simulator'].filter((u) => u !== 'ioc-ingest')
+    for (const user of others) {
+      for (const segment of INPUT_SEGMENTS) expect(can(user, 'write', topics.live(segment)), user).toBe(false)
+      expect(can(user, 'write', topics.liveIngest), user).toBe(false)
+    }
   })
 })
 

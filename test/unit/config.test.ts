@@ -272,6 +272,10 @@ describe('parseDuration', () => {
  * Each documented variable, a valid value other than its default, and where that value must show up.
  * A variable that is declared but never read, or read and then ignored, fails here.
  */
+/** Single sign-on needs all its variables; each SETTINGS entry below leaves out the one it sets. */
+const OIDC = { OIDC_CLIENT_ID: 'ioc', OIDC_CLIENT_SECRET: 's3cret', OIDC_REDIRECT_URL: 'https://ioc.example/auth/oidc/callback', OIDC_ROLE_MAP: 'ioc-admins=admin' }
+const OIDC_FULL = { ...OIDC, OIDC_ISSUER: 'https://sso.example' }
+
 const SETTINGS: Record<string, { base?: Env; value: string; pick: (c: Readonly<Config>) => unknown; expected: unknown }> = {
   PORT: { value: '8080', pick: (c) => c.port, expected: 8080 },
   HOST: { value: '127.0.0.1', pick: (c) => c.host, expected: '127.0.0.1' },
@@ -308,6 +312,23 @@ const SETTINGS: Record<string, { base?: Env; value: string; pick: (c: Readonly<C
   STATUS_OFFLINE_FACTOR: { value: '20', pick: (c) => c.status.offlineAfter, expected: 20 },
   LOG_LEVEL: { value: 'debug', pick: (c) => c.log.level, expected: 'debug' },
   LOG_FORMAT: { value: 'json', pick: (c) => c.log.format, expected: 'json' },
+  MQTT_HOST: { value: '0.0.0.0', pick: (c) => c.broker.host, expected: '0.0.0.0' },
+  MQTT_PASSWORD_FILE: { value: '/etc/ioc/passwd', pick: (c) => c.broker.passwordFile, expected: '/etc/ioc/passwd' },
+  MQTT_ACL_FILE: { value: 'acl', pick: (c) => c.broker.aclFile, expected: resolve('acl') },
+  ADMIN_PASSWORD: { value: 'first-admin-pass', pick: (c) => c.auth.adminPassword, expected: 'first-admin-pass' },
+  SESSION_TTL: { value: '8h', pick: (c) => c.auth.sessionTtlMs, expected: 8 * 3_600_000 },
+  SESSION_IDLE: { value: '30m', pick: (c) => c.auth.sessionIdleMs, expected: 30 * 60_000 },
+  LOGIN_MAX_FAILURES: { value: '3', pick: (c) => c.auth.loginMaxFailures, expected: 3 },
+  LOGIN_LOCKOUT: { value: '1h', pick: (c) => c.auth.lockoutMs, expected: 3_600_000 },
+  ALLOWED_ORIGINS: { value: 'https://a.example, http://b.example:8080', pick: (c) => c.auth.allowedOrigins, expected: ['https://a.example', 'http://b.example:8080'] },
+  METRICS_TOKEN: { value: 'a-scrape-token-123', pick: (c) => c.auth.metricsToken, expected: 'a-scrape-token-123' },
+  TRUST_PROXY: { value: '1', pick: (c) => c.auth.trustProxy, expected: 1 },
+  OIDC_ISSUER: { base: OIDC, value: 'https://sso.example/realms/qn', pick: (c) => c.auth.oidc?.issuer, expected: 'https://sso.example/realms/qn' },
+  OIDC_CLIENT_ID: { base: { ...OIDC_FULL, OIDC_CLIENT_ID: 'another-client' }, value: 'ioc', pick: (c) => c.auth.oidc?.clientId, expected: 'ioc' },
+  OIDC_CLIENT_SECRET: { base: { ...OIDC_FULL, OIDC_CLIENT_SECRET: 'old-secret' }, value: 's3cret', pick: (c) => c.auth.oidc?.clientSecret, expected: 's3cret' },
+  OIDC_REDIRECT_URL: { base: OIDC_FULL, value: 'https://ioc.example/auth/oidc/callback?x=1', pick: (c) => c.auth.oidc?.redirectUrl, expected: 'https://ioc.example/auth/oidc/callback?x=1' },
+  OIDC_ROLE_CLAIM: { base: OIDC_FULL, value: 'roles', pick: (c) => c.auth.oidc?.roleClaim, expected: 'roles' },
+  OIDC_ROLE_MAP: { base: OIDC_FULL, value: 'a=admin,b=leader', pick: (c) => c.auth.oidc?.roleMap, expected: { a: 'admin', b: 'leader' } },
 }
 
 /** An invalid value per variable; the free-text ones (HOST, DATA_DIR, DASHBOARDS_DIR, INGEST_CLIENT_ID) accept anything. */
@@ -343,8 +364,19 @@ const INVALID: Record<string, string> = {
   STATUS_OFFLINE_FACTOR: '0',
   LOG_LEVEL: 'verbose',
   LOG_FORMAT: 'xml',
+  ADMIN_PASSWORD: 'short',
+  SESSION_TTL: '0',
+  SESSION_IDLE: 'a while',
+  LOGIN_MAX_FAILURES: '0',
+  LOGIN_LOCKOUT: 'never',
+  ALLOWED_ORIGINS: 'portal.example',
+  METRICS_TOKEN: 'short',
+  TRUST_PROXY: 'yes',
+  OIDC_ISSUER: 'sso.example',
+  OIDC_REDIRECT_URL: 'ftp://x',
+  OIDC_ROLE_MAP: 'ioc-admins=root',
 }
-const FREE_TEXT = ['HOST', 'DATA_DIR', 'DASHBOARDS_DIR', 'INGEST_CLIENT_ID']
+const FREE_TEXT = ['HOST', 'MQTT_HOST', 'DATA_DIR', 'DASHBOARDS_DIR', 'INGEST_CLIENT_ID', 'MQTT_PASSWORD_FILE', 'MQTT_ACL_FILE', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_ROLE_CLAIM']
 
 describe('CONFIG_VARIABLES', () => {
   it('lists exactly the variables exercised below', () => {
@@ -360,7 +392,7 @@ describe('CONFIG_VARIABLES', () => {
   })
 
   // Defaults that depend on other variables or the host, or are unset, are covered under 'loadConfig defaults'.
-  const CONDITIONAL = ['MQTT_URL', 'DATABASE_URL', 'MAP_STYLE_URL', 'MQTT_VERSION', 'SIMULATE', 'INGEST_CLIENT_ID']
+  const CONDITIONAL = ['MQTT_URL', 'DATABASE_URL', 'MAP_STYLE_URL', 'MQTT_VERSION', 'SIMULATE', 'INGEST_CLIENT_ID', 'MQTT_PASSWORD_FILE', 'MQTT_ACL_FILE', 'ADMIN_PASSWORD', 'ALLOWED_ORIGINS', 'METRICS_TOKEN', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URL', 'OIDC_ROLE_MAP']
 
   it.each(Object.entries(CONFIG_VARIABLES).filter(([name]) => !CONDITIONAL.includes(name)))(
     '%s defaults to the value it documents',
@@ -371,6 +403,7 @@ describe('CONFIG_VARIABLES', () => {
   )
 
   it.each(Object.entries(INVALID))('%s is validated: %j is reported under its name', (name, value) => {
-    expect(problemsFor({ [name]: value })).toContainEqual(expect.stringMatching(new RegExp(`^${name}: `)))
+    // a list variable names the entry at fault: ALLOWED_ORIGINS[0]: …
+    expect(problemsFor({ [name]: value })).toContainEqual(expect.stringMatching(new RegExp(`^${name}(\\[\\d+\\])?: `)))
   })
 })

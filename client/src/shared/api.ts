@@ -1,8 +1,8 @@
-// The wall's REST client, built from the contract's route table: a call names a route (ROUTES.stationAqi)
+// The clients' REST client (wall, sign-in, admin), built from the contract's route table: a call names a route (ROUTES.stationAqi)
 // with its params and query, all typed from the table, and gets the route's response type. No URL is written
 // by hand, and the one place a JSON body becomes a typed value is here, trusting the server, which registers
 // its handlers from the same table with their return types checked against it.
-import { routeUrl, z, type ApiErrorBody, type ParamsOf, type QueryOf, type ResponseOf, type RouteSpec } from '../../../contract/index.ts'
+import { CSRF_HEADER, ROUTES, routeUrl, z, type ApiErrorBody, type BodyOf, type ParamsOf, type QueryOf, type ResponseOf, type RouteSpec } from '../../../contract/index.ts'
 
 /** A refused or failed request: the HTTP status and, when the server said why, its error body. */
 export class ApiError extends Error {
@@ -11,7 +11,7 @@ export class ApiError extends Error {
     readonly body: ApiErrorBody | null,
     url: string,
   ) {
-    super(`GET ${url}: ${status}${body ? ` ${body.message}` : ''}`)
+    super(`${url}: ${status}${body ? ` ${body.message}` : ''}`)
   }
 }
 
@@ -34,4 +34,33 @@ const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.st
 async function errorBody(res: Response): Promise<ApiErrorBody | null> {
   const parsed = errorSchema.safeParse(await res.json().catch(() => null))
   return parsed.success ? parsed.data.error : null
+}
+
+type WriteArgs<S extends RouteSpec> = (keyof ParamsOf<S> extends never ? { params?: undefined } : { params: ParamsOf<S> }) & {
+  body?: BodyOf<S>
+  signal?: AbortSignal
+}
+
+let csrf: string | null = null
+
+/** The session's CSRF token (GET /api/session), fetched once per page and again after a sign-in. */
+async function csrfToken(): Promise<string> {
+  csrf ??= (await get(ROUTES.session)).csrfToken
+  return csrf
+}
+
+/** Forgets the CSRF token (after a sign-in or sign-out: a new session has a new one). */
+export function resetCsrf(token: string | null = null): void {
+  csrf = token
+}
+
+/** POST, PUT, PATCH or DELETE a route of the table with a JSON body, echoing the session's CSRF token. */
+export async function send<S extends RouteSpec>(spec: S, args: WriteArgs<S> = {} as WriteArgs<S>): Promise<ResponseOf<S>> {
+  const url = routeUrl(spec, args.params as Record<string, string> | undefined)
+  const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/json' }
+  // signing in has no session yet, so no token to echo
+  if (spec.access !== 'public') headers[CSRF_HEADER] = await csrfToken()
+  const res = await fetch(url, { method: spec.method, signal: args.signal, headers, body: JSON.stringify(args.body ?? {}) })
+  if (!res.ok) throw new ApiError(res.status, await errorBody(res), url)
+  return (await res.json()) as ResponseOf<S>
 }

@@ -70,6 +70,8 @@ export class LiveData {
   /** Bumps on every snapshot (connect, reconnect, reference change): panels refetch their history. */
   snapshotVersion = $state(0)
   wall = $state<WallDefinition | null>(null)
+  /** The session behind this page ended (signed out elsewhere, kiosk link revoked) or was never valid: sign in again. */
+  signedOut = $state(false)
 
   /** The items of each list (not reactive: read them under `panelVersion` or in a frame listener). */
   readonly lists: Lists = mapPerList() as Lists
@@ -88,14 +90,24 @@ export class LiveData {
     s.on('disconnect', () => {
       // say so at once; Socket.IO reconnects by itself unless the server closed us on purpose
       this.connection = 'reconnecting'
-      if (!s.active) s.connect()
+      if (!s.active && !this.signedOut) s.connect()
     })
     s.io.on('reconnect_attempt', (n) => {
       this.connection = 'reconnecting'
       this.attempt = n
     })
-    s.on('connect_error', () => {
+    s.on('connect_error', (err) => {
+      // refused at the handshake for its credentials: retrying cannot help, a sign-in can
+      if (err.message.startsWith('unauthorized')) {
+        this.signedOut = true
+        s.disconnect()
+        return
+      }
       if (this.connection === 'live') this.connection = 'reconnecting'
+    })
+    s.on('session:ended', () => {
+      this.signedOut = true
+      s.disconnect()
     })
     for (const c of LIVE_CHANNELS) this.#follow(c.list)
     s.on('health', (h) => {
