@@ -18,8 +18,8 @@ export default defineConfig({
     // maplibre-gl alone is ~1 MB; the wall is one page loaded once a day, so one chunk is fine
     chunkSizeWarningLimit: 2000,
     sourcemap: true,
-    // three pages: the wall, sign-in, admin (the office pages never load MapLibre)
-    rollupOptions: { input: { index: page('index'), login: page('login'), admin: page('admin') } },
+    // four pages: the wall, sign-in, admin, the leaders' performance page (the office pages never load MapLibre)
+    rollupOptions: { input: { index: page('index'), login: page('login'), admin: page('admin'), leaders: page('leaders') } },
   },
   server: {
     // `npx vite` for client work against a running `npm start`

@@ -26,6 +26,7 @@ import { accountsRepository } from '../server/accounts/repository.ts'
 import { CLIENT_DIR, serverOptions, startServer } from '../server/service.ts'
 import type { SimulatorStart } from '../simulator/main.ts'
 import { backfillPlan } from '../simulator/coverage.ts'
+import { dossierStart } from '../simulator/dossier-feed.ts'
 
 const config = loadConfigOrExit()
 configureLogging(config.log)
@@ -84,8 +85,15 @@ async function main(): Promise<void> {
     const ref = await loadReference(db)
     const backfill = await backfillPlan(db, config.sim.backfillHours, config.ingest.maxAgeMs, Date.now())
     const child = fork(join(root, 'simulator', 'main.ts'), [], { execArgv: tsChildExecArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-    const start: SimulatorStart = { type: 'reference', mqttUrl: simulatorMqttUrl, stations: ref.stations, cameras: ref.cameras, backfill }
-    child.send(start)
+    const start: SimulatorStart = { type: 'reference', mqttUrl: simulatorMqttUrl, stations: ref.stations, cameras: ref.cameras, backfill, dossiers: null }
+    // what the dossier history holds is counted from the event log (a second for 90 days): not on the way to ready
+    const dossiers = config.sim.dossiersPerDay > 0 ? dossierStart(db, { historyDays: config.sim.dossierHistoryDays, maxAgeMs: config.dossiers.maxAgeMs, now: Date.now() }) : Promise.resolve(null)
+    void dossiers
+      .catch((err: Error) => {
+        log.warn(`simulator without dossiers: ${err.message}`)
+        return null
+      })
+      .then((d) => child.connected && child.send({ ...start, dossiers: d }))
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
     life.onStop(
       'simulator',
@@ -109,7 +117,8 @@ async function main(): Promise<void> {
     ...(boot.admin
       ? [`First admin created — username: ${boot.admin.username}  password: ${boot.admin.password}`, `  (shown this once; sign in at ${server.url}/login and change it, or set ADMIN_PASSWORD before the first start)`]
       : [`Sign in at ${server.url}/login`]),
-    `Devices publish to ${mqttUrl.replace(/\/\/[^@]*@/, '//').replace('127.0.0.1', 'localhost')} under ${config.topicRoot}/env/{stationId} and ${config.topicRoot}/camera/{cameraId}${listening ? ' with an account (MQTT_PASSWORD_FILE; see README)' : ''}`,
+    `Leaders' administrative-performance screens (sign in as a leader or admin): ${server.url}/leaders`,
+    `Devices publish to ${mqttUrl.replace(/\/\/[^@]*@/, '//').replace('127.0.0.1', 'localhost')} under ${config.topicRoot}/env/{stationId} and ${config.topicRoot}/camera/{cameraId}, one-stop systems under ${config.topicRoot}/dossier/{systemId}${listening ? ' with an account (MQTT_PASSWORD_FILE; see README)' : ''}`,
     'Ctrl-C to stop',
   ]
   process.stdout.write(`\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`)

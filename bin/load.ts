@@ -1,4 +1,4 @@
-// Loads a city's own reference data: npm run db:load -- units|stations|cameras <file>, into DATABASE_URL or,
+// Loads a city's own reference data: npm run db:load -- units|stations|cameras|procedures|calendar <file>, into DATABASE_URL or,
 // when it is unset, into the embedded database in DATA_DIR (with `npm start` stopped).
 // Prints every rejected row with its row number and field, loads the valid rows, and exits 2 when any row
 // was rejected (0 otherwise, 1 on a usage or connection problem), so a script can tell a partial load.
@@ -11,17 +11,25 @@ import { redactUrl } from '../core/log.ts'
 import type { Database } from '../db/database.ts'
 import { openPostgres } from '../db/postgres.ts'
 import { loadReference, upsertCameras, upsertStations, upsertUnits } from '../db/reference.ts'
-import { parseCamerasCsv, parseStationsCsv, parseUnitsGeoJson, type RowError } from '../db/loaders/index.ts'
+import { upsertCalendarOverrides, upsertProcedures } from '../db/dossier-reference.ts'
+import { parseCalendarCsv, parseCamerasCsv, parseProceduresCsv, parseStationsCsv, parseUnitsGeoJson, type RowError } from '../db/loaders/index.ts'
 
-const USAGE = `usage: npm run db:load -- units|stations|cameras <file>
-  units     GeoJSON FeatureCollection; properties id, parent_id, name, level, approximate
-  stations  CSV: id,name,kind,unit_id,lon,lat,expected_interval_sec
-  cameras   CSV: id,name,kind,site,unit_id,lon,lat,capacity,expected_interval_sec
+const USAGE = `usage: npm run db:load -- units|stations|cameras|procedures|calendar <file>
+  units       GeoJSON FeatureCollection; properties id, parent_id, name, level, type, approximate
+              (type: province, area, department, locality or centre; default province for a root, else locality)
+  stations    CSV: id,name,kind,unit_id,lon,lat,expected_interval_sec
+  cameras     CSV: id,name,kind,site,unit_id,lon,lat,capacity,expected_interval_sec
+  procedures  CSV: code,name,field,legal_days,online_level,has_fee
+              (online_level: full, partial, none or the legacy 1–4; legal_days in working days, 0.5 = half a day)
+  calendar    CSV: day,working,note — the year's announced days off and make-up working days, e.g.
+              2026-02-14,true,Làm bù; each replaces the seeded holiday of its day
 unit_id may be empty: the device then goes to the deepest loaded unit containing its point.`
+
+const TARGETS = ['units', 'stations', 'cameras', 'procedures', 'calendar'] as const
 
 async function main(): Promise<number> {
   const [target, file] = process.argv.slice(2)
-  if (!file || (target !== 'units' && target !== 'stations' && target !== 'cameras')) {
+  if (!file || !(TARGETS as readonly string[]).includes(target ?? '')) {
     console.error(USAGE)
     return 1
   }
@@ -45,15 +53,25 @@ async function main(): Promise<number> {
       errors = r.errors
       loaded = r.stations.length
       await upsertStations(db, r.stations)
-    } else {
+    } else if (target === 'cameras') {
       const r = parseCamerasCsv(text, known.units)
       errors = r.errors
       loaded = r.cameras.length
       await upsertCameras(db, r.cameras)
+    } else if (target === 'procedures') {
+      const r = parseProceduresCsv(text)
+      errors = r.errors
+      loaded = r.procedures.length
+      await upsertProcedures(db, r.procedures)
+    } else {
+      const r = parseCalendarCsv(text)
+      errors = r.errors
+      loaded = r.days.length
+      await upsertCalendarOverrides(db, r.days)
     }
     for (const e of errors) console.error(`${file}: ${e.row === 0 ? 'file' : `row ${e.row}`}${e.field ? `, field ${e.field}` : ''}: ${e.message}`)
     const rejected = new Set(errors.map((e) => e.row)).size
-    console.log(`loaded ${loaded} ${target} into ${url ? redactUrl(url) : 'the embedded database'}${rejected ? `; ${rejected} row(s) rejected` : ''}`)
+    console.log(`loaded ${loaded} ${target === 'calendar' ? 'calendar days' : target} into ${url ? redactUrl(url) : 'the embedded database'}${rejected ? `; ${rejected} row(s) rejected` : ''}`)
     return errors.length ? 2 : 0
   } finally {
     await db.end()

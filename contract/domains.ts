@@ -10,12 +10,15 @@ import { ENVIRONMENT_KPIS, environmentKpis, type EnvironmentKpis } from './envir
 import { STATIONS_CHANNEL, type StationSummary } from './environment/live.ts'
 import { ENVIRONMENT_DEAD_LETTER_CODES, ENVIRONMENT_INPUT } from './environment/payload.ts'
 import { ENVIRONMENT_ALERT_RULES, ENVIRONMENT_WIDGETS } from './environment/widgets.ts'
+import { DOSSIER_DEAD_LETTER_CODES, DOSSIER_INPUT } from './dossiers/feed.ts'
+import { DOSSIERS_CHANNEL } from './dossiers/live.ts'
+import { DOSSIER_WIDGETS } from './dossiers/widgets.ts'
 import { SHARED_DEAD_LETTER_CODES } from './shared/ingest.ts'
 import type { LiveChannel } from './shared/live.ts'
 import { buildTopicMap, DEFAULT_TOPIC_ROOT, type TopicMap } from './shared/topics.ts'
 
 // --- MQTT input -------------------------------------------------------------------------------------------
-export const INPUT_SEGMENTS = [ENVIRONMENT_INPUT, CAMERA_INPUT] as const
+export const INPUT_SEGMENTS = [ENVIRONMENT_INPUT, CAMERA_INPUT, DOSSIER_INPUT] as const
 export type InputSegment = (typeof INPUT_SEGMENTS)[number]
 
 /** The topic layout of every registered input under `root`. */
@@ -23,18 +26,18 @@ export function topicMap(root: string = DEFAULT_TOPIC_ROOT): TopicMap<InputSegme
   return buildTopicMap(root, INPUT_SEGMENTS)
 }
 
-export const DEAD_LETTER_CODES = [...SHARED_DEAD_LETTER_CODES, ...ENVIRONMENT_DEAD_LETTER_CODES, ...CAMERA_DEAD_LETTER_CODES] as const
+export const DEAD_LETTER_CODES = [...SHARED_DEAD_LETTER_CODES, ...ENVIRONMENT_DEAD_LETTER_CODES, ...CAMERA_DEAD_LETTER_CODES, ...DOSSIER_DEAD_LETTER_CODES] as const
 export type DeadLetterCode = (typeof DEAD_LETTER_CODES)[number]
 
 // --- live channels (contract/events.ts composes them into the Socket.IO event maps) ------------------------
-export const LIVE_CHANNELS = [STATIONS_CHANNEL, CAMERAS_CHANNEL] as const satisfies readonly LiveChannel[]
+export const LIVE_CHANNELS = [STATIONS_CHANNEL, CAMERAS_CHANNEL, DOSSIERS_CHANNEL] as const satisfies readonly LiveChannel[]
 export type LiveChannels = (typeof LIVE_CHANNELS)[number]
-/** The map draws one layer per live channel, named after its list room. */
-export const MAP_LAYERS = LIVE_CHANNELS.map((c) => c.list) as [LiveChannels['list'], ...LiveChannels['list'][]]
-export type MapLayer = LiveChannels['list']
+/** The map draws one layer per channel of placed devices, named after its list room. */
+export const MAP_LAYERS = [STATIONS_CHANNEL.list, CAMERAS_CHANNEL.list] as const
+export type MapLayer = (typeof MAP_LAYERS)[number]
 
 // --- dashboard widgets and alert rules (contract/dashboard.ts composes them) ---------------------------------
-export const DOMAIN_WIDGETS = { ...ENVIRONMENT_WIDGETS, ...CAMERA_WIDGETS }
+export const DOMAIN_WIDGETS = { ...ENVIRONMENT_WIDGETS, ...CAMERA_WIDGETS, ...DOSSIER_WIDGETS }
 export const DOMAIN_ALERT_RULES = { ...ENVIRONMENT_ALERT_RULES, ...CAMERA_ALERT_RULES }
 
 // --- KPI tiles ----------------------------------------------------------------------------------------------

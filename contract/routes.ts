@@ -6,6 +6,7 @@ import { CAMERA_ROUTES } from './cameras/http.ts'
 import type { WallDefinition } from './dashboard.ts'
 import type { DeadLetterQueryInput, DeadLetterView } from './dead-letters.ts'
 import type { KpiBaselineResponse } from './domains.ts'
+import { DOSSIER_ROUTES } from './dossiers/http.ts'
 import { ENVIRONMENT_ROUTES } from './environment/http.ts'
 import type { HealthResponse } from './shared/health.ts'
 import { route } from './shared/routes.ts'
@@ -19,4 +20,4 @@ export const SHARED_ROUTES = {
   health: route<Record<string, never>, HealthResponse>()('/healthz', 'public'),
 }
 
-export const ROUTES = { ...SHARED_ROUTES, ...ACCOUNT_ROUTES, ...ENVIRONMENT_ROUTES, ...CAMERA_ROUTES }
+export const ROUTES = { ...SHARED_ROUTES, ...ACCOUNT_ROUTES, ...ENVIRONMENT_ROUTES, ...CAMERA_ROUTES, ...DOSSIER_ROUTES }

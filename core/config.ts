@@ -8,6 +8,8 @@ import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 import { check, fromText, intIn, numberIn, oneOf, sentence, z } from '../contract/shared/schema.ts'
 import { DEFAULT_TOPIC_ROOT } from '../contract/shared/topics.ts'
+import { parseWorkingPeriods, type WorkingHours } from '../contract/shared/calendar.ts'
+import { DEFAULT_766_SCALES, type IndicatorScale, type MeasuredCode } from '../contract/dossiers/kpis.ts'
 
 export interface Config {
   /** HTTP port of the server (0 = any free port). */
@@ -31,7 +33,16 @@ export interface Config {
   mapStyleUrl: string | null
   /** Run the feed simulator in-process. */
   simulate: boolean
-  sim: { rate: number; malformedRatio: number; backfillHours: number; seed: number }
+  sim: {
+    rate: number
+    malformedRatio: number
+    backfillHours: number
+    seed: number
+    /** Mean dossiers submitted per working day to the simulated one-stop system (0: no dossier feed). */
+    dossiersPerDay: number
+    /** Days of dossier history the simulator keeps filled (capped by DOSSIER_MAX_AGE). */
+    dossierHistoryDays: number
+  }
   seedDemo: boolean
   ingest: {
     batchMaxRows: number
@@ -84,6 +95,20 @@ export interface Config {
     oidc: OidcConfig | null
   }
   log: { level: LogLevel; format: 'text' | 'json' }
+  dossiers: DossierConfig
+}
+
+export interface DossierConfig {
+  /** Oldest accepted dossier event, vs. receive time (one-stop systems resend history). */
+  maxAgeMs: number
+  /** Working weekdays and periods of the working-day calendar. */
+  hours: WorkingHours
+  /** Open dossiers due within this much working time are "due soon". */
+  dueSoonMs: number
+  /** Dossiers judged (done + overdue) a unit needs in a period to be ranked. */
+  rankingMin: number
+  /** Decision 766 maxima and targets. */
+  scales: Record<MeasuredCode, IndicatorScale>
 }
 
 export interface OidcConfig {
@@ -96,6 +121,11 @@ export interface OidcConfig {
   roleClaim: string
   /** Provider group → IOC role. */
   roleMap: Record<string, string>
+}
+
+/** Working ms of a day with these periods. */
+function workingDayMs(periods: WorkingHours['periods']): number {
+  return periods.reduce((ms, [a, b]) => ms + (b - a) * 60_000, 0)
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
@@ -126,6 +156,8 @@ export const CONFIG_VARIABLES: Record<string, { default: string; description: st
   SIM_MALFORMED_RATIO: { default: '0.002', description: 'Share of simulated messages that are deliberately malformed.' },
   SIM_BACKFILL_HOURS: { default: '24', description: 'History the simulator keeps filled: at each start it publishes the device-hours of this window the database is missing (0 = none).' },
   SIM_SEED: { default: '1459', description: 'Seed of the simulated world (episodes, dropouts, baselines); fixed, so every start agrees with the history already stored.' },
+  SIM_DOSSIERS_PER_DAY: { default: '1300', description: 'Dossiers citizens submit per working day to the simulated one-stop system, across departments, the centre and localities (0 = no dossier feed).' },
+  SIM_DOSSIER_HISTORY_DAYS: { default: '90', description: 'Dossier history the simulator keeps filled: at each start it publishes the days of this window the database holds too few events for (0 = none; at most DOSSIER_MAX_AGE).' },
   SEED_DEMO: { default: '1', description: 'Seed the demo province into an empty database (1/0).' },
   INGEST_BATCH_MAX_ROWS: { default: '5000', description: 'Rows per batch before a flush.' },
   INGEST_BATCH_MAX_WAIT_MS: { default: '25', description: 'Longest a reading waits in a batch before a flush.' },
@@ -163,6 +195,12 @@ export const CONFIG_VARIABLES: Record<string, { default: string; description: st
   OIDC_ROLE_MAP: { default: '(unset)', description: 'group=role pairs, comma-separated (ioc-admins=admin,ioc-ops=operator); a user with no mapped group cannot sign in.' },
   LOG_LEVEL: { default: 'info', description: 'debug, info, warn or error.' },
   LOG_FORMAT: { default: 'text', description: 'text for people, json for log collectors.' },
+  DOSSIER_MAX_AGE: { default: '400d', description: 'Dossier events older than this (vs. receive time) are dead-lettered; one-stop systems resend history.' },
+  DOSSIER_WORKING_DAYS: { default: '1,2,3,4,5', description: 'Working weekdays of the working-day calendar (0 = Sunday … 6 = Saturday); holidays and overrides come on top.' },
+  DOSSIER_WORKING_HOURS: { default: '07:30-11:30,13:00-17:00', description: 'Working periods of a working day, in Vietnam time.' },
+  DOSSIER_DUE_SOON: { default: '1', description: 'Open dossiers due within this many working days are "due soon" (0.5 = half a day).' },
+  DOSSIER_RANKING_MIN: { default: '20', description: 'Dossiers a unit must have judged (done + overdue) in a period to be ranked; fewer: listed, not ranked.' },
+  DOSSIER_766_SCALES: { default: '(the portal\'s)', description: 'Decision 766 maxima and targets to replace, e.g. 3.3=6:0.5,2.1=20 (code=max[:target]).' },
 }
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/
@@ -250,6 +288,8 @@ const VARIABLES = {
   SIM_MALFORMED_RATIO: number(0, 1).prefault('0.002'),
   SIM_BACKFILL_HOURS: number(0, 24 * 7).prefault('24'),
   SIM_SEED: integer(0, 2_147_483_647).prefault('1459'),
+  SIM_DOSSIERS_PER_DAY: integer(0, 1_000_000).prefault('1300'),
+  SIM_DOSSIER_HISTORY_DAYS: integer(0, 3650).prefault('90'),
   SEED_DEMO: flag().prefault('1'),
   INGEST_BATCH_MAX_ROWS: integer(1, 100_000).prefault('5000'),
   INGEST_BATCH_MAX_WAIT_MS: integer(1, 60_000).prefault('25'),
@@ -298,6 +338,39 @@ const VARIABLES = {
     .optional(),
   LOG_LEVEL: choice(LOG_LEVELS).prefault('info'),
   LOG_FORMAT: choice(['text', 'json']).prefault('text'),
+  DOSSIER_MAX_AGE: duration('refused').prefault('400d'),
+  DOSSIER_WORKING_DAYS: fromText(
+    (t) => (/^[0-6](,[0-6])*$/.test(t.replace(/\s/g, '')) ? [...new Set(t.replace(/\s/g, '').split(',').map(Number))] : t),
+    z.array(z.number(), { error: 'weekday numbers 0–6 separated by commas (0 = Sunday), e.g. 1,2,3,4,5' }),
+  ).prefault('1,2,3,4,5'),
+  DOSSIER_WORKING_HOURS: z
+    .string()
+    .transform((t, ctx) => {
+      try {
+        return parseWorkingPeriods(t)
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: sentence(`${(err as Error).message} (e.g. 07:30-11:30,13:00-17:00)`), input: t })
+        return z.NEVER
+      }
+    })
+    .prefault('07:30-11:30,13:00-17:00'),
+  DOSSIER_DUE_SOON: number(0, 30).prefault('1'),
+  DOSSIER_RANKING_MIN: integer(1, 1_000_000).prefault('20'),
+  DOSSIER_766_SCALES: z
+    .string()
+    .transform((t, ctx) => {
+      const scales = { ...DEFAULT_766_SCALES }
+      for (const part of t.split(',').filter((p) => p.trim())) {
+        const m = /^\s*(\d\.\d)\s*=\s*(\d+(?:\.\d+)?)\s*(?::\s*(0?\.\d+|1(?:\.0+)?))?\s*$/.exec(part)
+        if (!m || !(m[1]! in scales)) {
+          ctx.addIssue({ code: 'custom', message: sentence(`'${part.trim()}' is not code=max[:target] for one of ${Object.keys(scales).join(', ')}`), input: t })
+          return z.NEVER
+        }
+        scales[m[1] as MeasuredCode] = { max: Number(m[2]), target: m[3] === undefined ? null : Number(m[3]) }
+      }
+      return scales
+    })
+    .prefault(''),
 }
 
 type Name = keyof typeof VARIABLES
@@ -389,7 +462,14 @@ function toConfig(v: Variables): Config {
     mapStyleUrl: v.MAP_STYLE_URL ?? null,
     // with everything embedded the wall would be empty without the simulator
     simulate: v.SIMULATE ?? (!v.MQTT_URL && !v.DATABASE_URL),
-    sim: { rate: v.SIM_RATE, malformedRatio: v.SIM_MALFORMED_RATIO, backfillHours: v.SIM_BACKFILL_HOURS, seed: v.SIM_SEED },
+    sim: {
+      rate: v.SIM_RATE,
+      malformedRatio: v.SIM_MALFORMED_RATIO,
+      backfillHours: v.SIM_BACKFILL_HOURS,
+      seed: v.SIM_SEED,
+      dossiersPerDay: v.SIM_DOSSIERS_PER_DAY,
+      dossierHistoryDays: v.SIM_DOSSIER_HISTORY_DAYS,
+    },
     seedDemo: v.SEED_DEMO,
     ingest: {
       batchMaxRows: v.INGEST_BATCH_MAX_ROWS,
@@ -412,6 +492,13 @@ function toConfig(v: Variables): Config {
     live: { coalesceMs: v.LIVE_COALESCE_MS },
     status: { staleAfter: v.STATUS_STALE_FACTOR, offlineAfter: v.STATUS_OFFLINE_FACTOR },
     log: { level: v.LOG_LEVEL, format: v.LOG_FORMAT },
+    dossiers: {
+      maxAgeMs: v.DOSSIER_MAX_AGE,
+      hours: { weekdays: v.DOSSIER_WORKING_DAYS, periods: v.DOSSIER_WORKING_HOURS },
+      dueSoonMs: v.DOSSIER_DUE_SOON * workingDayMs(v.DOSSIER_WORKING_HOURS),
+      rankingMin: v.DOSSIER_RANKING_MIN,
+      scales: v.DOSSIER_766_SCALES,
+    },
     broker: { host: v.MQTT_HOST, passwordFile: v.MQTT_PASSWORD_FILE ?? null, aclFile: v.MQTT_ACL_FILE ?? null },
     auth: {
       adminPassword: v.ADMIN_PASSWORD ?? null,

@@ -59,13 +59,13 @@ export async function applyPolicies(db: Database, s: StorageConfig, maxAgeMs: nu
     await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.policies])
     for (const a of AGGREGATES) {
       const width = BUCKET_MS[a.bucket]
+      // the daily aggregates stop two days back: see dayWindowEnd for why
+      const end = a.bucket === '1d' ? DAY_WINDOW_LAG_MS : width
       // TimescaleDB wants a refresh window of at least two buckets between the offsets
-      const start = Math.max(maxAgeMs + width, 3 * width)
-      // a negative end offset reaches into the future: see dayWindowEnd for why the daily aggregates need it
-      const end = a.bucket === '1d' ? `-${interval(UTC_DAY_AFTER_VN_DAY_MS)}` : interval(width)
+      const start = Math.max(maxAgeMs + width, end + 2 * width)
       await client.query(`SELECT remove_continuous_aggregate_policy('${a.name}', if_exists => true)`)
       await client.query(
-        `SELECT add_continuous_aggregate_policy('${a.name}', start_offset => INTERVAL '${interval(start)}', end_offset => INTERVAL '${end}', schedule_interval => INTERVAL '${interval(Math.max(s.refreshIntervalMs, 1000))}')`,
+        `SELECT add_continuous_aggregate_policy('${a.name}', start_offset => INTERVAL '${interval(start)}', end_offset => INTERVAL '${interval(end)}', schedule_interval => INTERVAL '${interval(Math.max(s.refreshIntervalMs, 1000))}')`,
       )
       await client.query(`SELECT remove_retention_policy('${a.name}', if_exists => true)`)
       const keep = retentionFor(a.bucket, s)
@@ -91,16 +91,45 @@ const REFRESH_PIECE_MS: Record<AggregateSpec['bucket'], number> = { '5m': 6 * 3_
 const UTC_DAY_AFTER_VN_DAY_MS = DAY_MS - (((DAY_ORIGIN_MS % DAY_MS) + DAY_MS) % DAY_MS)
 
 /**
- * Where a refresh of a daily (Vietnam-day) aggregate must end for the day that just ended to be materialized.
- * TimescaleDB 2.23 inscribes refresh windows on UTC days even for buckets with an origin (the daily buckets
- * start at 00:00+07): a window ending at Vietnam midnight stops at the UTC midnight before it, leaving the
- * last Vietnam day half-materialized and a late reading in it never re-materialized. So the window runs on
- * to the next UTC midnight, 7 hours into the current day; readings arriving in that part later are
- * invalidations like any other and are picked up at the next round. (Found by a test that failed only
- * between 00:00 and 03:00 in Vietnam; the policy path gets the same reach as a negative end offset.)
+ * Where a refresh of a daily (Vietnam-day) aggregate ends: the midnight UTC inside the day before yesterday
+ * (07:00 that day in Vietnam).
+ *
+ * TimescaleDB 2.23 cuts a refresh window down to whole UTC days, yet re-materializes whole Vietnam days (the
+ * buckets start at 00:00+07): a day that straddles the window's end is materialized whole, with the
+ * rows it has at that moment, while changes to its part after the midnight UTC lie outside the window
+ * until the window moves on a day. (Fixed upstream in 2.25.2, where the window is cut on the buckets.) So:
+ * - The straddled day must be one that no longer fills. Ending the window at the midnight UTC inside today
+ *   (as this did before) materialized today at 07:00 in Vietnam; the watermark passed today, so real-time
+ *   aggregation stopped computing it, and every reading after 07:00 (late or on time) stayed out of the
+ *   daily value until midnight, unless a late reading for an earlier day happened to re-materialize today
+ *   along with it. Found by a test that failed only after 09:00 in Vietnam.
+ *   Running the window on over the whole of today instead would re-materialize today at every round: a
+ *   day of every station's readings, ~2 s per million rows on the embedded database, holding its one
+ *   session each 30 s.
+ * - It must be one that late readings rarely reach. Ending inside yesterday would leave a late reading
+ *   for yesterday after 07:00 (a device catching up, the simulator's history after a restart) out of
+ *   the daily value until the next midnight; that test failed only between 00:00 and 03:00 in Vietnam.
+ * So today and yesterday are never materialized: the daily aggregates compute them from the raw rows at
+ * query time, as the 5-minute and hourly aggregates do with their current bucket, and they are always
+ * current. Every older day is materialized, and a late reading in it is re-materialized at the next
+ * round, except one more than a day late in the day before yesterday after 07:00, which waits for the
+ * next midnight. The policy path gets the same window as a fixed end offset (on TimescaleDB 2.25.2+ it
+ * cuts on Vietnam days, so nothing straddles at all).
  */
 export function dayWindowEnd(now: number): number {
-  return bucketStart(now, '1d') + UTC_DAY_AFTER_VN_DAY_MS
+  return bucketStart(now, '1d') - 2 * DAY_MS + UTC_DAY_AFTER_VN_DAY_MS
+}
+
+/** The same end as an offset from now, for a policy: floor-to-UTC-day(now − this) is dayWindowEnd(now) at any time of day. */
+const DAY_WINDOW_LAG_MS = 2 * DAY_MS - UTC_DAY_AFTER_VN_DAY_MS
+
+/**
+ * Where a refresh of a daily aggregate starts: a midnight UTC (so that every piece of the window covers
+ * whole UTC days and none is cut down to nothing), early enough for the oldest day ingest accepts and for
+ * the day that straddled the previous day's window end.
+ */
+function dayWindowStart(now: number, maxAgeMs: number): number {
+  return Math.min(bucketStart(now - maxAgeMs, '1d') - DAY_MS, bucketStart(now, '1d') - 3 * DAY_MS) + UTC_DAY_AFTER_VN_DAY_MS
 }
 
 export function pieces(start: number, end: number, size: number): [number, number][] {
@@ -118,7 +147,7 @@ export async function maintain(db: Queryable, mode: MaintenanceMode, s: StorageC
   if (mode === 'manual-timescaledb') {
     for (const a of AGGREGATES) {
       const end = a.bucket === '1d' ? dayWindowEnd(now) : bucketStart(now, a.bucket)
-      const start = bucketStart(now - maxAgeMs, a.bucket) - BUCKET_MS[a.bucket]
+      const start = a.bucket === '1d' ? dayWindowStart(now, maxAgeMs) : bucketStart(now - maxAgeMs, a.bucket) - BUCKET_MS[a.bucket]
       // TimescaleDB only recomputes invalidated buckets, so refreshing the whole accepted window each round is cheap
       for (const [from, to] of pieces(start, end, REFRESH_PIECE_MS[a.bucket])) {
         // CALL takes no bind parameters on every driver path; these are our own numbers

@@ -1,9 +1,11 @@
 // The reference-data repository: units, stations and cameras in and out of PostgreSQL. Writes are one
 // batched upsert per call; reads map snake_case rows to the contract types. Also seeds the demo province
-// into an empty database, through the same parsers and upserts a city's own files use.
+// (and its procedures catalogue) into an empty database, through the same parsers and upserts a city's own
+// files use.
 
-import type { Camera, Station, Unit, UnitGeometry } from '../contract/index.ts'
+import type { Camera, Station, Unit, UnitGeometry, UnitType } from '../contract/index.ts'
 import type { Database, Queryable } from './database.ts'
+import { upsertProcedures } from './dossier-reference.ts'
 import { LOCKS } from './locks.ts'
 import { readDemoFiles } from './seed/demo-files.ts'
 
@@ -17,6 +19,7 @@ export interface ReferenceCounts {
   units: number
   stations: number
   cameras: number
+  procedures: number
 }
 
 /** Arbitrary constant: the advisory lock processes take so only one of them seeds an empty database. */
@@ -30,21 +33,22 @@ export async function upsertUnits(db: Queryable, units: readonly Unit[]): Promis
   const rows = parentsFirst(lastById(units))
   if (rows.length === 0) return 0
   const res = await db.query(
-    `INSERT INTO units (id, parent_id, name, level, geometry, approximate)
-     SELECT u.id, u.parent_id, u.name, u.level, u.geometry, u.approximate
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::boolean[])
-       WITH ORDINALITY AS u (id, parent_id, name, level, geometry, approximate, ord)
+    `INSERT INTO units (id, parent_id, name, level, type, geometry, approximate)
+     SELECT u.id, u.parent_id, u.name, u.level, u.type, u.geometry, u.approximate
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::boolean[])
+       WITH ORDINALITY AS u (id, parent_id, name, level, type, geometry, approximate, ord)
      ORDER BY u.ord
      ON CONFLICT (id) DO UPDATE SET
-       parent_id = EXCLUDED.parent_id, name = EXCLUDED.name, level = EXCLUDED.level,
+       parent_id = EXCLUDED.parent_id, name = EXCLUDED.name, level = EXCLUDED.level, type = EXCLUDED.type,
        geometry = EXCLUDED.geometry, approximate = EXCLUDED.approximate, updated_at = now()
-     WHERE (units.parent_id, units.name, units.level, units.geometry, units.approximate)
-       IS DISTINCT FROM (EXCLUDED.parent_id, EXCLUDED.name, EXCLUDED.level, EXCLUDED.geometry, EXCLUDED.approximate)`,
+     WHERE (units.parent_id, units.name, units.level, units.type, units.geometry, units.approximate)
+       IS DISTINCT FROM (EXCLUDED.parent_id, EXCLUDED.name, EXCLUDED.level, EXCLUDED.type, EXCLUDED.geometry, EXCLUDED.approximate)`,
     [
       rows.map((u) => u.id),
       rows.map((u) => u.parentId),
       rows.map((u) => u.name),
       rows.map((u) => u.level),
+      rows.map((u) => u.type),
       rows.map((u) => (u.geometry ? JSON.stringify(u.geometry) : null)),
       rows.map((u) => u.approximate),
     ],
@@ -107,6 +111,7 @@ interface UnitRow {
   parent_id: string | null
   name: string
   level: string
+  type: UnitType
   geometry: UnitGeometry | null
   approximate: boolean
 }
@@ -133,8 +138,8 @@ interface CameraRow {
 
 /** Units, ordered by id. The driver parses jsonb, so geometry arrives as an object. */
 export async function loadUnits(db: Queryable): Promise<Unit[]> {
-  const r = await db.query<UnitRow>('SELECT id, parent_id, name, level, geometry, approximate FROM units ORDER BY id')
-  return r.rows.map((x) => ({ id: x.id, parentId: x.parent_id, name: x.name, level: x.level, geometry: x.geometry, approximate: x.approximate }))
+  const r = await db.query<UnitRow>('SELECT id, parent_id, name, level, type, geometry, approximate FROM units ORDER BY id')
+  return r.rows.map((x) => ({ id: x.id, parentId: x.parent_id, name: x.name, level: x.level, type: x.type, geometry: x.geometry, approximate: x.approximate }))
 }
 
 export async function loadStations(db: Queryable): Promise<Station[]> {
@@ -169,10 +174,12 @@ export async function tableStamp(db: Queryable, table: 'units' | 'stations' | 'c
 }
 
 /**
- * Loads the committed demo province when the units table is empty; a database holding any unit (a city's
- * own, or the demo from an earlier start) is left alone. It runs in one
- * transaction under an advisory lock, so processes starting together seed once and a failure leaves nothing.
- * `counts` are the rows loaded (zero when nothing was).
+ * Loads the committed demo province when the units table is empty; a database holding a city's own units is
+ * left alone. A database holding the demo from an earlier start gets what later versions of the demo added
+ * (the departments and the centre, unit types), as only new or changed rows are written. The demo's
+ * procedures catalogue is loaded when the procedures table is empty and the units are the demo's. It runs in
+ * one transaction under an advisory lock, so processes starting together seed once and a failure leaves
+ * nothing. `counts` are the rows loaded (zero when nothing was).
  */
 export function seedDemoIfEmpty(db: Database): Promise<{ seeded: boolean; counts: ReferenceCounts }> {
   return db.transaction(seedDemo)
@@ -181,13 +188,29 @@ export function seedDemoIfEmpty(db: Database): Promise<{ seeded: boolean; counts
 async function seedDemo(db: Queryable): Promise<{ seeded: boolean; counts: ReferenceCounts }> {
   // Outside a transaction the lock is released at once: a caller passing a client owns the transaction.
   await db.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.seed])
+  const counts: ReferenceCounts = { units: 0, stations: 0, cameras: 0, procedures: 0 }
   const any = await db.query('SELECT 1 FROM units LIMIT 1')
-  if ((any.rowCount ?? 0) > 0) return { seeded: false, counts: { units: 0, stations: 0, cameras: 0 } }
   const demo = await readDemoFiles()
-  await upsertUnits(db, demo.units)
-  await upsertStations(db, demo.stations)
-  await upsertCameras(db, demo.cameras)
-  return { seeded: true, counts: { units: demo.units.length, stations: demo.stations.length, cameras: demo.cameras.length } }
+  const root = demo.units.find((u) => u.parentId === null)!
+  let seeded = false
+  if ((any.rowCount ?? 0) === 0) {
+    await upsertUnits(db, demo.units)
+    await upsertStations(db, demo.stations)
+    await upsertCameras(db, demo.cameras)
+    Object.assign(counts, { units: demo.units.length, stations: demo.stations.length, cameras: demo.cameras.length })
+    seeded = true
+  } else {
+    const isDemo = await db.query('SELECT 1 FROM units WHERE id = $1 AND parent_id IS NULL AND name = $2', [root.id, root.name])
+    if ((isDemo.rowCount ?? 0) === 0) return { seeded: false, counts }
+    counts.units = await upsertUnits(db, demo.units) // an earlier demo: only what it lacks
+    seeded = counts.units > 0
+  }
+  const procedures = await db.query('SELECT 1 FROM procedures LIMIT 1')
+  if ((procedures.rowCount ?? 0) === 0) {
+    counts.procedures = await upsertProcedures(db, demo.procedures)
+    seeded = true
+  }
+  return { seeded, counts }
 }
 
 /** A later row with the same id replaces an earlier one: one statement cannot update a row twice. */

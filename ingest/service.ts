@@ -7,7 +7,7 @@ import type { Config } from '../core/config.ts'
 import { createLogger } from '../core/log.ts'
 import { metrics } from '../core/metrics.ts'
 import { describeDatabaseError, type Database } from '../db/database.ts'
-import { INGEST_DOMAINS } from './domains.ts'
+import { INGEST_DOMAINS, ingestDomains } from './domains.ts'
 import { Batcher } from './shared/batcher.ts'
 import { DeviceRegistry } from './shared/device-registry.ts'
 import type { IngestDomain } from './shared/domain.ts'
@@ -75,6 +75,7 @@ export function ingestOptions(config: Readonly<Config>, db: Database, source: Me
     batchMaxRows: config.ingest.batchMaxRows,
     batchMaxWaitMs: config.ingest.batchMaxWaitMs,
     limits: { maxPayloadBytes: config.ingest.maxPayloadBytes, maxAgeMs: config.ingest.maxAgeMs, maxFutureMs: config.ingest.maxFutureMs },
+    domains: ingestDomains(config),
   }
 }
 

@@ -14,7 +14,7 @@ import express, { Router, type Express, type RequestHandler } from 'express'
 import type { MqttClient } from 'mqtt'
 import { Server } from 'socket.io'
 import { topicMap, type IngestLimits, type Permission, type StatusThresholds } from '../contract/index.ts'
-import type { Config } from '../core/config.ts'
+import { loadConfig, type Config, type DossierConfig } from '../core/config.ts'
 import { createLogger } from '../core/log.ts'
 import { metrics } from '../core/metrics.ts'
 import { connectMqtt } from '../core/mqtt.ts'
@@ -65,6 +65,8 @@ export interface ServerOptions {
   auth: Config['auth']
   /** API requests per caller per minute (default 1200). */
   apiRateLimit?: number
+  /** The working-day calendar's hours, due-soon window, ranking minimum and 766 scales (Config.dossiers). */
+  dossiers?: DossierConfig
 }
 
 export type Domains = ReturnType<typeof serverDomains>
@@ -88,6 +90,8 @@ export interface RunningServer {
 }
 
 const TICK_MS = 1000
+/** The defaults, for servers started without a configuration (tests, tools). */
+const DEFAULT_DOSSIER_CONFIG = loadConfig({}).dossiers
 const REFERENCE_RELOAD_MS = 60_000
 
 /** The options every entry point derives from the configuration. */
@@ -106,6 +110,7 @@ export function serverOptions(config: Readonly<Config>, db: Database, mqttUrl: s
     dashboardsDir: config.dashboardsDir,
     mapStyleUrl: config.mapStyleUrl,
     auth: config.auth,
+    dossiers: config.dossiers,
   }
 }
 
@@ -116,7 +121,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const now = o.now ?? Date.now
   const topics = topicMap(o.topicRoot)
   const units = new UnitTree(o.db)
-  const domains = serverDomains({ db: o.db, now, thresholds: o.thresholds, limits: o.limits, units: () => units.all })
+  const domains = serverDomains({ db: o.db, now, thresholds: o.thresholds, limits: o.limits, units: () => units.all }, o.dossiers ?? DEFAULT_DOSSIER_CONFIG)
   const reference = new ReferenceSync(units, domains)
   const resync = () => reference.resync()
 
@@ -275,16 +280,19 @@ function routeHttp(app: Express, o: ServerOptions, health: HealthMonitor, accoun
 
 /**
  * The pages: the wall at / (a session or kiosk link with live:read; otherwise the sign-in page), the sign-in
- * page, and the admin page (for admins). Pages are revalidated at every load, so a new build is picked up.
+ * page, the admin page (for admins) and the leaders' performance page (dossiers:read). Pages are revalidated
+ * at every load, so a new build is picked up. Sent to sign in, a page comes back with its query string (the
+ * leader page keeps its view there).
  */
 function pageRoutes(app: Express, clientDir: string): void {
   const send = (file: string): RequestHandler => (_req, res) => res.sendFile(join(clientDir, file), { headers: { 'Cache-Control': 'no-cache' } })
   const gated = (file: string, ...access: Permission[]): RequestHandler => (req, res, next) => {
     if (access.some((a) => allows(req.principal, a))) return send(file)(req, res, next)
     // signed in without the permission: say so on the sign-in page rather than loop back to it
-    res.redirect(303, `/login?${new URLSearchParams(req.principal ? { denied: req.path } : { next: req.path })}`)
+    res.redirect(303, `/login?${new URLSearchParams(req.principal ? { denied: req.path } : { next: req.originalUrl })}`)
   }
   app.get('/', ...declared('public', gated('index.html', 'live:read')))
   app.get('/login', ...declared('public', send('login.html')))
-  app.get('/admin', ...declared('public', gated('admin.html', 'accounts:manage', 'audit:read')))
+  app.get('/admin', ...declared('public', gated('admin.html', 'accounts:manage', 'audit:read', 'reference:manage')))
+  app.get('/leaders', ...declared('public', gated('leaders.html', 'dossiers:read')))
 }

@@ -12,6 +12,8 @@ export const PERMISSIONS = {
   'feeds:inspect': 'dead letters: the raw payloads ingest could not store',
   'accounts:manage': 'users, roles, kiosk links and API keys',
   'audit:read': 'the audit log and its export',
+  'dossiers:read': 'administrative performance: dossier KPIs, rankings, the 766 index and the dossiers behind them (within the scope)',
+  'reference:manage': 'reference data: the working-day calendar',
 } as const
 export type Permission = keyof typeof PERMISSIONS
 
@@ -25,8 +27,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   operator: ['live:read', 'feeds:inspect'],
   dispatcher: ['live:read'],
   agency: [],
-  leader: ['live:read'],
-  admin: ['live:read', 'feeds:inspect', 'accounts:manage', 'audit:read'],
+  leader: ['live:read', 'dossiers:read'],
+  admin: ['live:read', 'feeds:inspect', 'accounts:manage', 'audit:read', 'dossiers:read', 'reference:manage'],
 }
 
 /** A wall display: read-only, the wall and nothing else. */

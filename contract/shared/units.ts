@@ -6,12 +6,22 @@ export type Position = [lon: number, lat: number]
 export type Ring = Position[]
 export type UnitGeometry = { type: 'Polygon'; coordinates: Ring[] } | { type: 'MultiPolygon'; coordinates: Ring[][] }
 
+/**
+ * What a unit is, whatever its level word: the province (a root); an area grouping localities (a former
+ * district, a "khu vực"); a department (sở, ban, ngành: no territory of its own); a locality (commune, ward,
+ * special zone, or a district where there still is one); a centre (a public-service centre). Departments and
+ * localities are ranked separately; the province and areas group them.
+ */
+export const UNIT_TYPES = ['province', 'area', 'department', 'locality', 'centre'] as const
+export type UnitType = (typeof UNIT_TYPES)[number]
+
 export interface Unit {
   id: string
   parentId: string | null
   name: string
-  /** Free-form level name shown to users: "tỉnh", "phường", "xã", "đặc khu", "khu vực"… */
+  /** Free-form level name shown to users: "tỉnh", "phường", "xã", "đặc khu", "khu vực", "sở"… */
   level: string
+  type: UnitType
   geometry: UnitGeometry | null
   /** True when the boundary is generated or simplified and must not be used for legal purposes. */
   approximate: boolean
@@ -21,7 +31,7 @@ export interface Unit {
 export interface UnitFeature {
   type: 'Feature'
   id: string
-  properties: { id: string; parentId: string | null; name: string; level: string; approximate: boolean }
+  properties: { id: string; parentId: string | null; name: string; level: string; type: UnitType; approximate: boolean }
   geometry: UnitGeometry | null
 }
 export interface UnitsResponse {

@@ -1,14 +1,16 @@
 // Administrative units from GeoJSON: a FeatureCollection whose features carry `id`, `parent_id`, `name`,
-// `level` and optionally `approximate` in their properties, with a Polygon, MultiPolygon or null geometry.
+// `level` and optionally `type` and `approximate` in their properties, with a Polygon, MultiPolygon or null
+// geometry (departments and centres have none). Without a `type`, a root is the province and any other unit a
+// locality.
 // The tree may be any depth; a parent must be in the same file or already loaded, and no unit may be its own
 // ancestor. Other properties (GIS exports carry many) are ignored. Each feature is checked by a zod schema
 // (checkRow); the tree, which needs every feature at once, by plain code.
 
-import { DEVICE_ID_PATTERN, check, isRingClosed, sentence, z, type Position, type Unit } from '../../contract/index.ts'
+import { DEVICE_ID_PATTERN, UNIT_TYPES, check, isRingClosed, sentence, z, type Position, type Unit } from '../../contract/index.ts'
 import { DuplicateIds, REQUIRED, checkRow, idCell, inReadingOrder, says, type RowError } from './row-error.ts'
 
 /** A feature's fields, in the order one feature's errors are listed. */
-const FIELDS = ['id', 'parent_id', 'name', 'level', 'approximate', 'geometry'] as const
+const FIELDS = ['id', 'parent_id', 'name', 'level', 'type', 'approximate', 'geometry'] as const
 
 // --- geometry ----------------------------------------------------------------------------------------------
 // Messages name the place people can find in their GIS tool ("position 3 of ring 1 of polygon 2"), made from
@@ -79,10 +81,23 @@ const UnitFields = z
       .transform((v) => (v || null) as string | null),
     name: requiredText,
     level: requiredText,
+    type: z
+      .preprocess((v) => (v === '' ? null : v), z.enum(UNIT_TYPES, says((v) => `${JSON.stringify(v)} is not one of ${UNIT_TYPES.join(', ')}`)).nullish())
+      .transform((v) => v ?? null),
     approximate: z.boolean({ error: sentence('must be true or false') }).nullish().transform((v) => v ?? false),
     geometry: geometrySchema,
   })
-  .transform((f): Unit => ({ id: f.id, parentId: f.parent_id, name: f.name, level: f.level, geometry: f.geometry, approximate: f.approximate }))
+  .transform(
+    (f): Unit => ({
+      id: f.id,
+      parentId: f.parent_id,
+      name: f.name,
+      level: f.level,
+      type: f.type ?? (f.parent_id === null ? 'province' : 'locality'),
+      geometry: f.geometry,
+      approximate: f.approximate,
+    }),
+  )
 
 const UnitFeature = z
   .custom<Record<string, unknown>>(isFeature, { error: sentence('is not a GeoJSON Feature') })
@@ -98,7 +113,7 @@ function isFeature(v: unknown): v is Record<string, unknown> {
 /** The fields a unit is read from; GeoJSON also allows the id on the feature itself (properties win, as the documented place). */
 function featureFields(feature: Record<string, unknown>): Record<(typeof FIELDS)[number], unknown> {
   const props = isObject(feature.properties) ? feature.properties : {}
-  return { id: props.id ?? feature.id, parent_id: props.parent_id, name: props.name, level: props.level, approximate: props.approximate, geometry: feature.geometry }
+  return { id: props.id ?? feature.id, parent_id: props.parent_id, name: props.name, level: props.level, type: props.type, approximate: props.approximate, geometry: feature.geometry }
 }
 
 /** An id as written: GIS tools often number features. '' when there is none. */
@@ -192,7 +207,7 @@ export function formatUnitsGeoJson(units: readonly Unit[]): string {
   const features = units.map((u) =>
     JSON.stringify({
       type: 'Feature',
-      properties: { id: u.id, parent_id: u.parentId, name: u.name, level: u.level, approximate: u.approximate },
+      properties: { id: u.id, parent_id: u.parentId, name: u.name, level: u.level, type: u.type, approximate: u.approximate },
       geometry: u.geometry,
     }),
   )

@@ -1,5 +1,6 @@
 // Builds the demo province from the hand-written inputs in province.ts: the unit tree with generated
-// boundaries, ~140 environment stations and ~60 counter cameras. Deterministic for a seed, so the committed
+// boundaries (and the departments and the provincial centre, which have none), ~140 environment stations,
+// ~60 counter cameras, and the procedures catalogue of procedures.ts. Deterministic for a seed, so the committed
 // files in demo-province/ can be checked against a fresh run. Every device is placed on land and carries the
 // deepest unit containing it, exactly as a city's own data would be matched by the loaders.
 
@@ -9,6 +10,7 @@ import {
   pointInGeometry,
   type Camera,
   type Position,
+  type Procedure,
   type Station,
   type StationKind,
   type Unit,
@@ -17,6 +19,7 @@ import {
 import { DEFAULT_CAMERA_INTERVAL_SEC, DEFAULT_STATION_INTERVAL_SEC } from '../loaders/index.ts'
 import { lonScaleFor, round5, toGeometry, voronoiCells, type Piece } from './geometry.ts'
 import {
+  DEPARTMENTS,
   ISLANDS,
   LOCALITIES,
   MAINLAND,
@@ -27,6 +30,7 @@ import {
   TOTAL_CAMERAS,
   type LocalityInput,
 } from './province.ts'
+import { generateDemoProcedures } from './procedures.ts'
 import { integer, mulberry32, shuffle, type Rng } from './random.ts'
 
 export const DEMO_SEED = 20250701
@@ -35,6 +39,7 @@ export interface DemoProvince {
   units: Unit[]
   stations: Station[]
   cameras: Camera[]
+  procedures: Procedure[]
 }
 
 const KIND_WORD: Record<StationKind, string> = { air: 'không khí', water: 'nước', noise: 'tiếng ồn' }
@@ -150,7 +155,7 @@ export function generateDemoProvince(seed: number = DEMO_SEED): DemoProvince {
   })
 
   stations.sort((a, b) => (a.id < b.id ? -1 : 1))
-  return { units, stations, cameras }
+  return { units, stations, cameras, procedures: generateDemoProcedures().procedures }
 }
 
 /** The unit tree: province, localities (Voronoi cells of the mainland, or a whole island), wards. */
@@ -162,13 +167,15 @@ function buildUnits(): { units: Unit[]; shortNames: Map<string, string>; localit
   const cellOf = new Map(onMainland.map((l, i) => [l.code, cells[i]!]))
 
   const province = geometryOrThrow([mainland, ISLANDS.caiBau.outline, ISLANDS.coTo.outline], PROVINCE.id)
-  const units: Unit[] = [{ id: PROVINCE.id, parentId: null, name: PROVINCE.name, level: PROVINCE.level, geometry: province, approximate: true }]
+  const units: Unit[] = [{ id: PROVINCE.id, parentId: null, name: PROVINCE.name, level: PROVINCE.level, type: 'province', geometry: province, approximate: true }]
   const shortNames = new Map<string, string>([[PROVINCE.id, 'Quảng Ninh']])
   const localityUnits = new Map<string, Unit>()
   for (const l of LOCALITIES) {
     const id = `${PROVINCE.id}-${l.code}`
     const pieces = l.island ? [ISLANDS[l.island].outline] : cellOf.get(l.code)!
-    const unit: Unit = { id, parentId: PROVINCE.id, name: `${capitalize(l.level)} ${l.name}`, level: l.level, geometry: geometryOrThrow(pieces, id), approximate: true }
+    // a locality split into wards groups them (an area); the wards are the localities then
+    const type = l.wards ? 'area' : 'locality'
+    const unit: Unit = { id, parentId: PROVINCE.id, name: `${capitalize(l.level)} ${l.name}`, level: l.level, type, geometry: geometryOrThrow(pieces, id), approximate: true }
     assertContains(unit, [l.lon, l.lat])
     units.push(unit)
     shortNames.set(id, l.name)
@@ -177,12 +184,18 @@ function buildUnits(): { units: Unit[]; shortNames: Map<string, string>; localit
     const wardCells = voronoiCells(pieces, l.wards.map((w) => [w.lon, w.lat]), lonScale)
     l.wards.forEach((w, i) => {
       const wardId = `${id}-${w.code}`
-      const ward: Unit = { id: wardId, parentId: id, name: `${capitalize(w.level)} ${w.name}`, level: w.level, geometry: geometryOrThrow(wardCells[i]!, wardId), approximate: true }
+      const ward: Unit = { id: wardId, parentId: id, name: `${capitalize(w.level)} ${w.name}`, level: w.level, type: 'locality', geometry: geometryOrThrow(wardCells[i]!, wardId), approximate: true }
       assertContains(ward, [w.lon, w.lat])
       units.push(ward)
       shortNames.set(wardId, w.name)
     })
   }
+  // departments and the provincial centre: units without territory (so no boundary to be approximate), under the province
+  for (const d of DEPARTMENTS) {
+    units.push({ id: `${PROVINCE.id}-${d.code}`, parentId: PROVINCE.id, name: d.name, level: d.level, type: 'department', geometry: null, approximate: false })
+  }
+  const centre = PROVINCIAL_SERVICE_CENTER
+  units.push({ id: `${PROVINCE.id}-${centre.code}`, parentId: PROVINCE.id, name: centre.name, level: 'trung tâm', type: 'centre', geometry: null, approximate: false })
   return { units, shortNames, localityUnits }
 }
 

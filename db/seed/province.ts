@@ -182,10 +182,59 @@ export const LOCALITIES: LocalityInput[] = [
   { code: 'CT', name: 'Cô Tô', level: 'đặc khu', lon: 107.765, lat: 20.98, island: 'coTo', stations: 2 },
 ]
 
+export interface DepartmentInput {
+  /** Last segment of the unit id: `QN-SXD`. */
+  code: string
+  name: string
+  /** The level word users see: sở, ban, cơ quan… */
+  level: string
+}
+
+/**
+ * The provincial departments (sở, ban, ngành) that settle administrative procedures, as the province is
+ * organised since the 2025 merger of departments (Decree 45/2025: Finance absorbed Planning and Investment,
+ * Construction absorbed Transport, Agriculture and Environment merged, Home Affairs absorbed Labour, Science
+ * and Technology absorbed Information and Communications; Quảng Ninh keeps a Tourism department). Also the
+ * central agencies' provincial offices that appear in the province's one-stop system (police, social
+ * insurance, tax, military, border guard) and the utility the centre hosts. Departments have no territory:
+ * their geometry is null. Names as best known; a city loads its own list.
+ */
+export const DEPARTMENTS: DepartmentInput[] = [
+  { code: 'SNV', name: 'Sở Nội vụ', level: 'sở' },
+  { code: 'STP', name: 'Sở Tư pháp', level: 'sở' },
+  { code: 'STC', name: 'Sở Tài chính', level: 'sở' },
+  { code: 'SCT', name: 'Sở Công Thương', level: 'sở' },
+  { code: 'SNNMT', name: 'Sở Nông nghiệp và Môi trường', level: 'sở' },
+  { code: 'SXD', name: 'Sở Xây dựng', level: 'sở' },
+  { code: 'SKHCN', name: 'Sở Khoa học và Công nghệ', level: 'sở' },
+  { code: 'SGDDT', name: 'Sở Giáo dục và Đào tạo', level: 'sở' },
+  { code: 'SYT', name: 'Sở Y tế', level: 'sở' },
+  { code: 'SVHTT', name: 'Sở Văn hóa và Thể thao', level: 'sở' },
+  { code: 'SDL', name: 'Sở Du lịch', level: 'sở' },
+  { code: 'SDTTG', name: 'Sở Dân tộc và Tôn giáo', level: 'sở' },
+  { code: 'SNGV', name: 'Sở Ngoại vụ', level: 'sở' },
+  { code: 'TTR', name: 'Thanh tra tỉnh', level: 'cơ quan' },
+  { code: 'BQLKKT', name: 'Ban Quản lý Khu kinh tế', level: 'ban' },
+  { code: 'BQLVHL', name: 'Ban Quản lý Vịnh Hạ Long', level: 'ban' },
+  { code: 'VPDKDD', name: 'Văn phòng Đăng ký đất đai', level: 'đơn vị' },
+  { code: 'CAT', name: 'Công an tỉnh', level: 'cơ quan' },
+  { code: 'BCHQS', name: 'Bộ Chỉ huy Quân sự tỉnh', level: 'cơ quan' },
+  { code: 'BDBP', name: 'Bộ Chỉ huy Bộ đội Biên phòng tỉnh', level: 'cơ quan' },
+  { code: 'BHXH', name: 'Bảo hiểm xã hội tỉnh', level: 'cơ quan' },
+  { code: 'THUE', name: 'Thuế tỉnh Quảng Ninh', level: 'cơ quan' },
+  { code: 'KBNN', name: 'Kho bạc Nhà nước khu vực', level: 'cơ quan' },
+  { code: 'HQ', name: 'Hải quan Quảng Ninh', level: 'cơ quan' },
+  { code: 'CVHH', name: 'Cảng vụ Hàng hải Quảng Ninh', level: 'cơ quan' },
+  { code: 'DLQN', name: 'Công ty Điện lực Quảng Ninh', level: 'đơn vị' },
+  { code: 'NSQN', name: 'Công ty Cổ phần Nước sạch Quảng Ninh', level: 'đơn vị' },
+]
+
 /** Environment stations by kind; the shares follow the province's ~140 automatic stations. */
 export const STATION_KIND_COUNTS = { air: 70, water: 45, noise: 25 } as const
 
 export const PROVINCIAL_SERVICE_CENTER = {
+  /** Its unit: a centre receives dossiers for the departments (one-stop, "một cửa"). */
+  code: 'TTPVHCC',
   name: 'Trung tâm Phục vụ hành chính công tỉnh',
   // Liên cơ quan số 3, Hồng Hà ward, beside the provincial administrative centre
   lon: 107.105,

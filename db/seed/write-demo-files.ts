@@ -11,4 +11,4 @@ const files = formatDemoFiles(demo)
 for (const key of Object.keys(DEMO_FILES) as (keyof typeof DEMO_FILES)[]) {
   await writeFile(join(DEMO_DIR, DEMO_FILES[key]), files[key])
 }
-console.log(`wrote ${demo.units.length} units, ${demo.stations.length} stations and ${demo.cameras.length} cameras to ${DEMO_DIR}`)
+console.log(`wrote ${demo.units.length} units, ${demo.stations.length} stations, ${demo.cameras.length} cameras and ${demo.procedures.length} procedures to ${DEMO_DIR}`)

@@ -2,7 +2,7 @@
 // counting period (contract/cameras/payload.ts), a batch of periods is one insert into the wide camera_counts
 // table, and the committed periods go to the servers on {root}/live/camera.
 import { CAMERA_CLASSES, CAMERA_INPUT, parseCameraPayload, type CameraCount, type LiveCameraBatch } from '../../contract/index.ts'
-import { idsOfTable, type IngestDomain, type TableCounts } from '../shared/domain.ts'
+import { idsOfTable, type DomainWrite, type IngestDomain } from '../shared/domain.ts'
 
 const INSERT_CAMERA_SQL = `
 WITH inserted AS (
@@ -24,13 +24,13 @@ export const camerasIngest: IngestDomain<CameraCount> = {
   size(c) {
     return { stored: Object.keys(c.counts).length + (c.inside === null ? 0 : 1), rows: 1 }
   },
-  async write(tx, counts): Promise<TableCounts> {
-    if (counts.length === 0) return {}
+  async write(tx, counts): Promise<DomainWrite> {
+    if (counts.length === 0) return { tables: {} }
     const params: unknown[] = [counts.map((c) => c.cameraId), counts.map((c) => c.ts), counts.map((c) => c.periodSec)]
     for (const k of CAMERA_CLASSES) params.push(counts.map((c) => c.counts[k] ?? null))
     params.push(counts.map((c) => c.inside))
     const r = await tx.query<{ n: number }>(INSERT_CAMERA_SQL, params)
-    return { camera_counts: { rows: counts.length, inserted: r.rows[0]!.n } }
+    return { tables: { camera_counts: { rows: counts.length, inserted: r.rows[0]!.n } } }
   },
   liveFrame: (counts, committedAt): LiveCameraBatch => ({ committedAt, counts: [...counts] }),
 }

@@ -3,7 +3,7 @@
 // station_readings table plus the newest value per station metric (station_latest), and the committed
 // readings go to the servers on {root}/live/env.
 import { ENVIRONMENT_INPUT, parseEnvPayload, type EnvReading, type LiveEnvBatch } from '../../contract/index.ts'
-import { idsOfTable, type IngestDomain, type TableCounts } from '../shared/domain.ts'
+import { idsOfTable, type DomainWrite, type IngestDomain } from '../shared/domain.ts'
 
 /** Exported so the benchmark's direct-insert ceiling runs exactly the statement ingest runs. */
 export const INSERT_READINGS_SQL = `
@@ -73,13 +73,13 @@ export const environmentIngest: IngestDomain<EnvReading> = {
     const n = Object.keys(r.values).length
     return { stored: n, rows: n }
   },
-  async write(tx, readings): Promise<TableCounts> {
+  async write(tx, readings): Promise<DomainWrite> {
     const cols = readingColumns(readings)
-    if (cols.ts.length === 0) return {}
+    if (cols.ts.length === 0) return { tables: {} }
     const r = await tx.query<{ n: number }>(INSERT_READINGS_SQL, [cols.stationIds, cols.metrics, cols.ts, cols.values])
     const latest = latestColumns(cols)
     await tx.query(UPSERT_LATEST_SQL, [latest.stationIds, latest.metrics, latest.ts, latest.values])
-    return { station_readings: { rows: cols.ts.length, inserted: r.rows[0]!.n } }
+    return { tables: { station_readings: { rows: cols.ts.length, inserted: r.rows[0]!.n } } }
   },
   liveFrame: (readings, committedAt): LiveEnvBatch => ({ committedAt, readings: [...readings] }),
 }

@@ -23,7 +23,7 @@ export class DeviceRegistry implements Routing {
     return this.bySegment.get(segment)
   }
   knows(domain: IngestDomain, id: string): boolean {
-    return this.known.get(domain)?.has(id) ?? false
+    return domain.knownIds === 'any' || (this.known.get(domain)?.has(id) ?? false)
   }
   isUnknown(t: InputTopic): boolean {
     if ('reason' in t) return false
@@ -35,7 +35,7 @@ export class DeviceRegistry implements Routing {
     this.inFlight ??= (async () => {
       try {
         const next = new Map<IngestDomain, Set<string>>()
-        for (const d of this.domains) next.set(d, await d.knownIds(this.db))
+        for (const d of this.domains) if (d.knownIds !== 'any') next.set(d, await d.knownIds(this.db))
         this.known = next
         this.lastRefresh = Date.now()
       } finally {

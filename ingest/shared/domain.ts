@@ -7,14 +7,24 @@ import type { Queryable } from '../../db/database.ts'
 /** What a write of one domain's items did, per table. */
 export type TableCounts = Record<string, { rows: number; inserted: number }>
 
+/**
+ * What a write did: rows per table, and the parts of items it refused (a domain whose validity depends on
+ * what is stored, like a dossier event against its dossier's log, decides inside the transaction). Each
+ * refusal becomes a dead letter on the topic of the item it came from.
+ */
+export interface DomainWrite {
+  tables: TableCounts
+  rejected?: { item: number; code: string; reason: string; payload: string }[]
+}
+
 // `any` as the default item type: a list of domains holds each with its own item type
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface IngestDomain<T = any> {
   name: string
   /** Devices publish under `{root}/{segment}/{id}`; committed items go out on `{root}/live/{segment}`. */
   segment: InputSegment
-  /** The ids the reference data holds. */
-  knownIds(db: Queryable): Promise<Set<string>>
+  /** The ids the reference data holds, or 'any' when the topic's id is not a reference (a sending system's name). */
+  knownIds: ((db: Queryable) => Promise<Set<string>>) | 'any'
   /** The dead letter of a message from an id the reference data does not hold. */
   unknown: { code: string; message(id: string): string }
   /** Pure and total: the item (or null when nothing in the payload can be stored) and every problem. */
@@ -22,7 +32,7 @@ export interface IngestDomain<T = any> {
   /** Values of the item that are stored (a dead letter of a partly bad message says how many) and the rows it writes. */
   size(item: T): { stored: number; rows: number }
   /** Writes items inside the batch's transaction: one statement per table, whatever the batch size. */
-  write(tx: Queryable, items: readonly T[]): Promise<TableCounts>
+  write(tx: Queryable, items: readonly T[]): Promise<DomainWrite>
   /** The frame the servers get for committed items (at most LIVE_CHUNK items each). */
   liveFrame(items: readonly T[], committedAt: number): unknown
 }

@@ -17,6 +17,8 @@ export interface DeadLetter {
 }
 
 export interface Entry {
+  /** The topic the message came on (dead letters of parts of it refused at write time name it). */
+  topic: string
   /** The domain the message's topic belongs to, with what it parsed (null when nothing could be stored). */
   domain: IngestDomain | null
   item: unknown | null
@@ -59,16 +61,16 @@ function deadLetter(topic: string, payload: Uint8Array, problems: Problem[], acc
 /** `input` is the topic as `TopicMap.parse` read it (ingest parses each topic once). */
 export function toEntry(topic: string, input: InputTopic, payload: Uint8Array, routing: Routing, now: number, limits: IngestLimits): Entry {
   const dead = (problems: Problem[], accepted: number) => deadLetter(topic, payload, problems, accepted)
-  if ('reason' in input) return { domain: null, item: null, dead: dead([{ code: 'unknown_topic', message: input.reason }], 0), rows: 1 }
+  if ('reason' in input) return { topic, domain: null, item: null, dead: dead([{ code: 'unknown_topic', message: input.reason }], 0), rows: 1 }
   const domain = routing.domain(input.kind)
-  if (!domain) return { domain: null, item: null, dead: dead([{ code: 'unknown_topic', message: `no feed takes ${input.kind}/` }], 0), rows: 1 }
+  if (!domain) return { topic, domain: null, item: null, dead: dead([{ code: 'unknown_topic', message: `no feed takes ${input.kind}/` }], 0), rows: 1 }
   if (!routing.knows(domain, input.id)) {
-    return { domain: null, item: null, dead: dead([{ code: domain.unknown.code, message: domain.unknown.message(input.id) }], 0), rows: 1 }
+    return { topic, domain: null, item: null, dead: dead([{ code: domain.unknown.code, message: domain.unknown.message(input.id) }], 0), rows: 1 }
   }
   const parsed = domain.parse(input.id, payload, now, limits)
   const size = parsed.value ? domain.size(parsed.value) : { stored: 0, rows: 0 }
   const letter = parsed.problems.length ? dead(parsed.problems, size.stored) : null
-  return { domain: parsed.value ? domain : null, item: parsed.value, dead: letter, rows: size.rows + (letter ? 1 : 0) }
+  return { topic, domain: parsed.value ? domain : null, item: parsed.value, dead: letter, rows: size.rows + (letter ? 1 : 0) }
 }
 
 /**
@@ -82,6 +84,6 @@ export function safeEntry(topic: string, input: InputTopic, payload: Uint8Array,
   } catch (err) {
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
     const dead = deadLetter(topic, payload, [{ code: 'internal_error', message: `handling failed: ${message.slice(0, 500)}` }], 0)
-    return { entry: { domain: null, item: null, dead, rows: 1 }, error: err }
+    return { entry: { topic, domain: null, item: null, dead, rows: 1 }, error: err }
   }
 }

@@ -44,11 +44,12 @@ async function attempt(items: Item[], write: WriteEntries, out: Isolation): Prom
     const item = items[0]!
     if (item.entry.dead?.code === 'db_rejected') {
       // the database refuses even the dead letter: retrying cannot help and would stall ingest for good
-      item.entry = { domain: null, item: null, dead: null, rows: 0 }
+      item.entry = { topic: item.topic, domain: null, item: null, dead: null, rows: 0 }
       out.dropped.push(item)
       return
     }
     item.entry = {
+      topic: item.topic,
       domain: null,
       item: null,
       dead: {

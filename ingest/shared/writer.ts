@@ -3,7 +3,7 @@
 // inserted with ON CONFLICT DO NOTHING by their domains, so a redelivered message is harmless.
 import type { Database, Queryable } from '../../db/database.ts'
 import type { TableCounts } from './domain.ts'
-import type { DeadLetter, Entry } from './entries.ts'
+import { DEAD_LETTER_PAYLOAD_CHARS, storableText, type DeadLetter, type Entry } from './entries.ts'
 
 const INSERT_DEAD_LETTERS_SQL = `
 INSERT INTO dead_letters (topic, code, reason, payload, payload_bytes, accepted)
@@ -21,18 +21,32 @@ export function writeEntries(db: Database, entries: readonly Entry[]): Promise<W
 }
 
 export async function writeInTransaction(tx: Queryable, entries: readonly Entry[]): Promise<WriteResult> {
-  const byDomain = new Map<NonNullable<Entry['domain']>, unknown[]>()
+  const byDomain = new Map<NonNullable<Entry['domain']>, Entry[]>()
   const dead: DeadLetter[] = []
   for (const e of entries) {
     if (e.domain && e.item !== null) {
-      let items = byDomain.get(e.domain)
-      if (!items) byDomain.set(e.domain, (items = []))
-      items.push(e.item)
+      let mine = byDomain.get(e.domain)
+      if (!mine) byDomain.set(e.domain, (mine = []))
+      mine.push(e)
     }
     if (e.dead) dead.push(e.dead)
   }
   const tables: TableCounts = {}
-  for (const [domain, items] of byDomain) Object.assign(tables, await domain.write(tx, items))
+  for (const [domain, mine] of byDomain) {
+    const written = await domain.write(tx, mine.map((e) => e.item))
+    Object.assign(tables, written.tables)
+    for (const r of written.rejected ?? []) {
+      const payload = storableText(r.payload)
+      dead.push({
+        topic: mine[r.item]!.topic,
+        code: r.code as DeadLetter['code'],
+        reason: storableText(r.reason),
+        payload: payload.length > DEAD_LETTER_PAYLOAD_CHARS ? `${payload.slice(0, DEAD_LETTER_PAYLOAD_CHARS)}…` : payload,
+        payloadBytes: Buffer.byteLength(r.payload),
+        accepted: 0,
+      })
+    }
+  }
   if (dead.length) {
     await tx.query(INSERT_DEAD_LETTERS_SQL, [
       dead.map((d) => d.topic),

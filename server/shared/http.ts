@@ -41,12 +41,12 @@ export interface RouteRequest {
   baseUrl: string
 }
 
-/** A response that is a file (a CSV export) rather than JSON. */
+/** A response that is a file (a CSV or XLSX export) rather than JSON. */
 export class FileResponse {
   constructor(
     readonly contentType: string,
     readonly filename: string,
-    readonly body: string,
+    readonly body: string | Buffer,
   ) {}
 }
 

@@ -40,7 +40,7 @@ export function unitsGeoJson(units: readonly Unit[]): UnitsResponse {
     features: units.map((u) => ({
       type: 'Feature',
       id: u.id,
-      properties: { id: u.id, parentId: u.parentId, name: u.name, level: u.level, approximate: u.approximate },
+      properties: { id: u.id, parentId: u.parentId, name: u.name, level: u.level, type: u.type, approximate: u.approximate },
       geometry: u.geometry,
     })),
   }

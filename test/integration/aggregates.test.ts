@@ -13,6 +13,19 @@ const HOUR = 3_600_000
 const storage = testConfig({ RETENTION_RAW: '10d', RETENTION_5M: '20d', COMPRESS_AFTER: '8d', INGEST_MAX_AGE: '7d' }).storage
 const MAX_AGE = 7 * 24 * HOUR
 
+/** Rows actually materialized for an aggregate: its TimescaleDB materialization table, or the shim's store. */
+async function materializedRows(db: TestDatabase, prepared: PreparedDatabase, view: string): Promise<number> {
+  let table = `${view}_store`
+  if (prepared.backend === 'timescaledb') {
+    const m = await db.db.query(
+      `SELECT format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name) AS t FROM timescaledb_information.continuous_aggregates WHERE view_name = $1`,
+      [view],
+    )
+    table = m.rows[0].t
+  }
+  return (await db.db.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n
+}
+
 describe.each(DATABASE_TARGETS)('aggregates on the %s database', (kind) => {
   let db: TestDatabase
   let prepared: PreparedDatabase
@@ -33,19 +46,6 @@ describe.each(DATABASE_TARGETS)('aggregates on the %s database', (kind) => {
     await db?.close()
   })
 
-  /** Rows actually materialized for an aggregate: its TimescaleDB materialization table, or the shim's store. */
-  async function materializedRows(view: string): Promise<number> {
-    let table = `${view}_store`
-    if (prepared.backend === 'timescaledb') {
-      const m = await db.db.query(
-        `SELECT format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name) AS t FROM timescaledb_information.continuous_aggregates WHERE view_name = $1`,
-        [view],
-      )
-      table = m.rows[0].t
-    }
-    return (await db.db.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n
-  }
-
   it('materializes 5-minute and hourly buckets equal to a GROUP BY over the raw readings', async () => {
     for (const [view, width] of [['env_5m', '5 minutes'], ['env_1h', '1 hour']] as const) {
       const fromView = await db.db.query(`SELECT bucket, avg, min, max, count FROM ${view} WHERE station_id = 'QN-KK-001' AND metric = 'pm25' ORDER BY bucket`)
@@ -58,7 +58,7 @@ describe.each(DATABASE_TARGETS)('aggregates on the %s database', (kind) => {
     const fives = await db.db.query(`SELECT count(*)::int AS n FROM env_5m WHERE station_id = 'QN-KK-001' AND metric = 'pm25'`)
     expect(fives.rows[0].n).toBe(36)
     // and the round stored them (a query alone would compute them from the raw rows too)
-    expect(await materializedRows('env_5m')).toBe(72)
+    expect(await materializedRows(db, prepared, 'env_5m')).toBe(72)
   })
 
   it('re-materializes a bucket that receives a late reading at the next round', async () => {
@@ -120,5 +120,63 @@ describe.each(DATABASE_TARGETS)('aggregates on the %s database', (kind) => {
     expect(chunks.rows[0].n).toBeGreaterThan(0)
     const r = await db.db.query(`SELECT value FROM station_readings WHERE station_id = 'QN-KK-004'`)
     expect(r.rows).toEqual([{ value: 7.5 }])
+  })
+})
+
+// The daily aggregates through three whole days on a fixed clock, one round every two hours, so that every
+// time of day is covered on every run: after each round the daily series must equal a GROUP BY over the raw
+// rows, with the readings that came on time since the last round and the late ones all counted. The embedded
+// TimescaleDB 2.23 cuts refresh windows on UTC days while the days start at 00:00+07: a window ending inside
+// today froze today's value from 07:00 in Vietnam, one ending inside yesterday left out a late reading for
+// yesterday evening (dayWindowEnd in db/maintenance.ts); tests at the real time caught each at some hours only.
+describe.each(DATABASE_TARGETS)('daily aggregates around the clock on the %s database', (kind) => {
+  const DAY = 24 * HOUR
+  const ORIGIN = '2000-01-03T00:00:00+07:00'
+  const start = Date.parse('2026-03-02T00:00:00+07:00') // a Vietnam midnight, well in the past
+  const station = 'QN-KK-006'
+  let db: TestDatabase
+  let prepared: PreparedDatabase
+
+  beforeAll(async () => {
+    db = await openTestDatabase(kind)
+    prepared = await prepareDatabase(db.db, testConfig({ SEED_DEMO: '1' }))
+  })
+
+  afterAll(async () => {
+    await db?.close()
+  })
+
+  it('counts every reading of today and yesterday after each round, at every hour of the Vietnam day', async () => {
+    let value = 0
+    const reading = (ts: number) => ({ stationId: station, ts, values: { pm25: ++value } })
+    let last = start - DAY
+    await writeBatch(db.db, Array.from({ length: 144 }, (_, i) => reading(last + i * 10 * 60_000)))
+    for (let now = start + 30 * 60_000; now < start + 3 * DAY; now += 2 * HOUR) {
+      const onTime: ReturnType<typeof reading>[] = []
+      for (let ts = last + 10 * 60_000; ts <= now; ts += 10 * 60_000) onTime.push(reading(ts))
+      // each in a transaction of its own: TimescaleDB logs one invalidated range per transaction, which would
+      // otherwise reach from the oldest row to the newest and cover up what each alone leaves out;
+      // a reading three hours late is in yesterday evening at the first rounds of a day
+      await writeBatch(db.db, onTime)
+      await writeBatch(db.db, [reading(now - 3 * HOUR + 7_000)])
+      // and twice a day one from twenty hours back, in yesterday after 07:00 (not every round: on TimescaleDB
+      // 2.23, re-materializing yesterday for it also re-materialized a frozen today and hid that bug)
+      const hourInVietnam = new Date(now + 7 * HOUR).getUTCHours()
+      if (hourInVietnam % 12 === 6) await writeBatch(db.db, [reading(now - 20 * HOUR + 11_000)])
+      last = now
+      await maintain(db.db, prepared.mode, storage, MAX_AGE, now, false)
+      const points = await environmentRepository(db.db).series(station, 'pm25', start - DAY, now + HOUR, '1d')
+      const direct = await db.db.query<{ t: number; count: number; min: number; max: number }>(
+        `SELECT time_bucket(INTERVAL '1 day', ts, TIMESTAMPTZ '${ORIGIN}') AS t, count(*)::int AS count, min(value) AS min, max(value) AS max
+         FROM station_readings WHERE station_id = $1 AND metric = 'pm25' GROUP BY 1 ORDER BY 1`,
+        [station],
+      )
+      expect({ hourInVietnam, days: points.map((p) => [p.t, p.count, p.min, p.max]) }).toEqual({
+        hourInVietnam,
+        days: direct.rows.map((r) => [new Date(r.t).toISOString(), r.count, r.min, r.max]),
+      })
+    }
+    // older days are materialized, not all left to real-time aggregation
+    expect(await materializedRows(db, prepared, 'env_1d')).toBeGreaterThan(0)
   })
 })

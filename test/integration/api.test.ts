@@ -97,8 +97,11 @@ describe.each(STACK_TARGETS)('REST API on $db database + $broker broker', (targe
   it('serves the unit boundaries as a GeoJSON FeatureCollection marked approximate', async () => {
     const r = await get(stack, '/api/units')
     expect(r.body.type).toBe('FeatureCollection')
-    expect(r.body.features).toHaveLength(29)
-    expect(r.body.features[0]).toMatchObject({ type: 'Feature', properties: { approximate: true }, geometry: { type: expect.stringMatching(/Polygon/) } })
+    // 29 with a boundary (province, localities, wards); the departments and the centre have none
+    expect(r.body.features).toHaveLength(57)
+    expect(r.body.features.filter((f: { geometry: unknown }) => f.geometry !== null)).toHaveLength(29)
+    expect(r.body.features[0]).toMatchObject({ type: 'Feature', properties: { type: 'province', approximate: true }, geometry: { type: expect.stringMatching(/Polygon/) } })
+    expect(r.body.features.find((f: { id: string }) => f.id === 'QN-SXD')).toMatchObject({ properties: { type: 'department', name: 'Sở Xây dựng' }, geometry: null })
   })
 
   it('exposes Prometheus metrics for ingest, database, broker and sockets, with values', async () => {

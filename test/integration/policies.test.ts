@@ -51,8 +51,9 @@ describe('TimescaleDB policies', () => {
     expect(all.filter((j) => j.proc_name === 'policy_refresh_continuous_aggregate')).toHaveLength(6)
     expect(all.filter((j) => j.proc_name === 'policy_compression')).toHaveLength(0)
     expect(all.filter((j) => j.proc_name === 'policy_retention').map((j) => j.hypertable_name).sort()).toEqual(['camera_5m', 'env_5m'])
-    // a one-day INGEST_MAX_AGE still leaves the daily aggregate a window of the two buckets TimescaleDB requires
-    // and its window runs on to the UTC midnight after Vietnam's, so the day that just ended is materialized whole
-    expect(all.find((j) => j.hypertable_name === 'env_1d')?.config).toMatchObject({ start_offset: '72:00:00', end_offset: '-07:00:00' })
+    // the daily aggregate's window ends at the UTC midnight inside the day before yesterday (today and yesterday
+    // stay real-time: dayWindowEnd in db/maintenance.ts), and a one-day INGEST_MAX_AGE still leaves it the two
+    // buckets TimescaleDB requires
+    expect(all.find((j) => j.hypertable_name === 'env_1d')?.config).toMatchObject({ start_offset: '89:00:00', end_offset: '41:00:00' })
   })
 })

@@ -26,9 +26,11 @@ describe.each(DATABASE_TARGETS)('reference data on the %s database', (kind) => {
   it('seeds the demo province into an empty database once', async () => {
     const first = await seedDemoIfEmpty(db.db)
     expect(first.seeded).toBe(true)
-    expect(first.counts).toEqual({ units: 29, stations: 140, cameras: 60 })
+    const demo = await readDemoFiles()
+    expect(first.counts).toEqual({ units: demo.units.length, stations: 140, cameras: 60, procedures: demo.procedures.length })
+    expect(demo.units.length).toBeGreaterThan(50) // 29 with a boundary, the departments and the centre without
     const second = await seedDemoIfEmpty(db.db)
-    expect(second).toEqual({ seeded: false, counts: { units: 0, stations: 0, cameras: 0 } })
+    expect(second).toEqual({ seeded: false, counts: { units: 0, stations: 0, cameras: 0, procedures: 0 } })
     const { rows } = await db.db.query<{ n: number }>('SELECT count(*)::int AS n FROM stations')
     expect(rows[0]!.n).toBe(140)
   })
@@ -56,8 +58,8 @@ describe.each(DATABASE_TARGETS)('reference data on the %s database', (kind) => {
 
   it('inserts children listed before their parents and updates a moved unit', async () => {
     const ring: [number, number][] = [[107, 21], [107.01, 21], [107.01, 21.01], [107, 21]]
-    const child = { id: 'QN-HL-HG-K1', parentId: 'QN-HL-HG-KV', name: 'Khu 1', level: 'khu', geometry: null, approximate: false }
-    const parent = { id: 'QN-HL-HG-KV', parentId: 'QN-HL-HG', name: 'Khu vực', level: 'khu vực', geometry: { type: 'Polygon' as const, coordinates: [ring] }, approximate: true }
+    const child = { id: 'QN-HL-HG-K1', parentId: 'QN-HL-HG-KV', name: 'Khu 1', level: 'khu', type: 'locality' as const, geometry: null, approximate: false }
+    const parent = { id: 'QN-HL-HG-KV', parentId: 'QN-HL-HG', name: 'Khu vực', level: 'khu vực', type: 'area' as const, geometry: { type: 'Polygon' as const, coordinates: [ring] }, approximate: true }
     expect(await upsertUnits(db.db, [child, parent])).toBe(2)
     const moved = { ...child, parentId: 'QN-HL-HG' }
     expect(await upsertUnits(db.db, [moved])).toBe(1)

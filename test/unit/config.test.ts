@@ -292,6 +292,8 @@ const SETTINGS: Record<string, { base?: Env; value: string; pick: (c: Readonly<C
   SIM_MALFORMED_RATIO: { value: '0.1', pick: (c) => c.sim.malformedRatio, expected: 0.1 },
   SIM_BACKFILL_HOURS: { value: '0', pick: (c) => c.sim.backfillHours, expected: 0 },
   SIM_SEED: { value: '42', pick: (c) => c.sim.seed, expected: 42 },
+  SIM_DOSSIERS_PER_DAY: { value: '0', pick: (c) => c.sim.dossiersPerDay, expected: 0 },
+  SIM_DOSSIER_HISTORY_DAYS: { value: '30', pick: (c) => c.sim.dossierHistoryDays, expected: 30 },
   SEED_DEMO: { value: 'no', pick: (c) => c.seedDemo, expected: false },
   INGEST_BATCH_MAX_ROWS: { value: '100', pick: (c) => c.ingest.batchMaxRows, expected: 100 },
   INGEST_BATCH_MAX_WAIT_MS: { value: '200', pick: (c) => c.ingest.batchMaxWaitMs, expected: 200 },
@@ -329,6 +331,13 @@ const SETTINGS: Record<string, { base?: Env; value: string; pick: (c: Readonly<C
   OIDC_REDIRECT_URL: { base: OIDC_FULL, value: 'https://ioc.example/auth/oidc/callback?x=1', pick: (c) => c.auth.oidc?.redirectUrl, expected: 'https://ioc.example/auth/oidc/callback?x=1' },
   OIDC_ROLE_CLAIM: { base: OIDC_FULL, value: 'roles', pick: (c) => c.auth.oidc?.roleClaim, expected: 'roles' },
   OIDC_ROLE_MAP: { base: OIDC_FULL, value: 'a=admin,b=leader', pick: (c) => c.auth.oidc?.roleMap, expected: { a: 'admin', b: 'leader' } },
+  DOSSIER_MAX_AGE: { value: '90d', pick: (c) => c.dossiers.maxAgeMs, expected: 90 * DAY },
+  DOSSIER_WORKING_DAYS: { value: '1,2,3,4,5,6', pick: (c) => c.dossiers.hours.weekdays, expected: [1, 2, 3, 4, 5, 6] },
+  DOSSIER_WORKING_HOURS: { value: '08:00-12:00,13:30-17:30', pick: (c) => c.dossiers.hours.periods, expected: [[480, 720], [810, 1050]] },
+  // half a working day of the default hours: 4 h
+  DOSSIER_DUE_SOON: { value: '0.5', pick: (c) => c.dossiers.dueSoonMs, expected: 4 * 3_600_000 },
+  DOSSIER_RANKING_MIN: { value: '50', pick: (c) => c.dossiers.rankingMin, expected: 50 },
+  DOSSIER_766_SCALES: { value: '3.3=8:0.6', pick: (c) => c.dossiers.scales['3.3'], expected: { max: 8, target: 0.6 } },
 }
 
 /** An invalid value per variable; the free-text ones (HOST, DATA_DIR, DASHBOARDS_DIR, INGEST_CLIENT_ID) accept anything. */
@@ -345,6 +354,8 @@ const INVALID: Record<string, string> = {
   SIM_MALFORMED_RATIO: '1.5',
   SIM_BACKFILL_HOURS: '1000',
   SIM_SEED: '-1',
+  SIM_DOSSIERS_PER_DAY: '1.5',
+  SIM_DOSSIER_HISTORY_DAYS: '-7',
   SEED_DEMO: 'please',
   INGEST_BATCH_MAX_ROWS: '0',
   INGEST_BATCH_MAX_WAIT_MS: 'fast',
@@ -375,6 +386,12 @@ const INVALID: Record<string, string> = {
   OIDC_ISSUER: 'sso.example',
   OIDC_REDIRECT_URL: 'ftp://x',
   OIDC_ROLE_MAP: 'ioc-admins=root',
+  DOSSIER_MAX_AGE: '0',
+  DOSSIER_WORKING_DAYS: 'Mon-Fri',
+  DOSSIER_WORKING_HOURS: '13:00-11:30',
+  DOSSIER_DUE_SOON: '-1',
+  DOSSIER_RANKING_MIN: '0',
+  DOSSIER_766_SCALES: '9.9=5',
 }
 const FREE_TEXT = ['HOST', 'MQTT_HOST', 'DATA_DIR', 'DASHBOARDS_DIR', 'INGEST_CLIENT_ID', 'MQTT_PASSWORD_FILE', 'MQTT_ACL_FILE', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_ROLE_CLAIM']
 
@@ -392,7 +409,7 @@ describe('CONFIG_VARIABLES', () => {
   })
 
   // Defaults that depend on other variables or the host, or are unset, are covered under 'loadConfig defaults'.
-  const CONDITIONAL = ['MQTT_URL', 'DATABASE_URL', 'MAP_STYLE_URL', 'MQTT_VERSION', 'SIMULATE', 'INGEST_CLIENT_ID', 'MQTT_PASSWORD_FILE', 'MQTT_ACL_FILE', 'ADMIN_PASSWORD', 'ALLOWED_ORIGINS', 'METRICS_TOKEN', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URL', 'OIDC_ROLE_MAP']
+  const CONDITIONAL = ['MQTT_URL', 'DATABASE_URL', 'MAP_STYLE_URL', 'MQTT_VERSION', 'SIMULATE', 'INGEST_CLIENT_ID', 'MQTT_PASSWORD_FILE', 'MQTT_ACL_FILE', 'ADMIN_PASSWORD', 'ALLOWED_ORIGINS', 'METRICS_TOKEN', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URL', 'OIDC_ROLE_MAP', 'DOSSIER_766_SCALES']
 
   it.each(Object.entries(CONFIG_VARIABLES).filter(([name]) => !CONDITIONAL.includes(name)))(
     '%s defaults to the value it documents',

@@ -19,12 +19,15 @@ import {
 import { DEMO_DIR, DEMO_FILES, formatDemoFiles, readDemoFiles } from '../../db/seed/demo-files.ts'
 import { generateDemoProvince } from '../../db/seed/generate.ts'
 import { bisector, clipPiece, voronoiCells, type Piece } from '../../db/seed/geometry.ts'
-import { LOCALITIES, PROVINCIAL_SERVICE_CENTER } from '../../db/seed/province.ts'
+import { generateDemoProcedures } from '../../db/seed/procedures.ts'
+import { DEPARTMENTS, LOCALITIES, PROVINCIAL_SERVICE_CENTER } from '../../db/seed/province.ts'
 
 const demo = generateDemoProvince()
 const byId = new Map(demo.units.map((u) => [u.id, u]))
 const root = demo.units.find((u) => u.parentId === null)!
 const land = root.geometry!
+/** Units with a territory: the province, its areas and localities (departments and the centre have none). */
+const territorial = demo.units.filter((u) => u.geometry !== null)
 const countBy = <T>(items: readonly T[], key: (t: T) => string) =>
   items.reduce<Record<string, number>>((m, t) => ((m[key(t)] = (m[key(t)] ?? 0) + 1), m), {})
 
@@ -56,13 +59,38 @@ describe('generator', () => {
 describe('unit tree', () => {
   const depth = (u: Unit): number => (u.parentId ? depth(byId.get(u.parentId)!) + 1 : 1)
 
-  it('has one root, the province, with the 13 localities under it', () => {
+  it('has one root, the province, with the 13 localities, the departments and the centre under it', () => {
     expect(demo.units.filter((u) => u.parentId === null).map((u) => u.id)).toEqual(['QN'])
-    expect(demo.units.filter((u) => u.parentId === 'QN')).toHaveLength(LOCALITIES.length)
+    expect(demo.units.filter((u) => u.parentId === 'QN' && u.geometry !== null)).toHaveLength(LOCALITIES.length)
+    expect(demo.units.filter((u) => u.parentId === 'QN')).toHaveLength(LOCALITIES.length + DEPARTMENTS.length + 1)
+  })
+
+  it('types every unit: the province, cities grouping wards as areas, wards and districts as localities', () => {
+    const types = countBy(demo.units, (u) => u.type)
+    expect(types).toEqual({ province: 1, area: 4, locality: 24, department: DEPARTMENTS.length, centre: 1 })
+    expect(byId.get('QN')?.type).toBe('province')
+    expect(byId.get('QN-HL')?.type).toBe('area')
+    expect(byId.get('QN-HL-BC')?.type).toBe('locality')
+    expect(byId.get('QN-TY')?.type).toBe('locality')
+    for (const u of demo.units.filter((x) => x.type === 'area')) expect(demo.units.some((c) => c.parentId === u.id), u.id).toBe(true)
+  })
+
+  it('has ~28 provincial departments and the provincial centre, under the province and without a boundary', () => {
+    const departments = demo.units.filter((u) => u.type === 'department')
+    expect(departments.length).toBeGreaterThanOrEqual(25)
+    expect(departments.length).toBeLessThanOrEqual(30)
+    for (const id of ['QN-STP', 'QN-SXD', 'QN-STC', 'QN-SNNMT', 'QN-SCT', 'QN-SYT', 'QN-SGDDT', 'QN-SKHCN', 'QN-SNV', 'QN-SDTTG', 'QN-CAT', 'QN-BQLKKT']) {
+      expect(byId.get(id)?.type, id).toBe('department')
+    }
+    expect(byId.get('QN-SXD')?.name).toBe('Sở Xây dựng')
+    const centre = byId.get(`QN-${PROVINCIAL_SERVICE_CENTER.code}`)!
+    expect(centre).toMatchObject({ type: 'centre', name: PROVINCIAL_SERVICE_CENTER.name, parentId: 'QN' })
+    for (const u of [...departments, centre]) expect(u).toMatchObject({ parentId: 'QN', geometry: null, approximate: false })
+    expect(new Set(departments.map((d) => d.name)).size).toBe(departments.length)
   })
 
   it('is three deep under the cities and two deep elsewhere', () => {
-    const leaves = demo.units.filter((u) => !demo.units.some((c) => c.parentId === u.id))
+    const leaves = territorial.filter((u) => !demo.units.some((c) => c.parentId === u.id))
     const depths = countBy(leaves, (u) => String(depth(u)))
     expect(depths['3']).toBeGreaterThanOrEqual(10)
     expect(depths['2']).toBeGreaterThanOrEqual(5)
@@ -81,9 +109,10 @@ describe('unit tree', () => {
     }
   })
 
-  it('marks every unit approximate and uses Vietnamese level names', () => {
-    expect(demo.units.every((u) => u.approximate)).toBe(true)
-    expect(new Set(demo.units.map((u) => u.level))).toEqual(new Set(['tỉnh', 'thành phố', 'thị xã', 'huyện', 'đặc khu', 'phường']))
+  it('marks every boundary approximate and uses Vietnamese level names', () => {
+    expect(territorial.every((u) => u.approximate)).toBe(true)
+    expect(new Set(territorial.map((u) => u.level))).toEqual(new Set(['tỉnh', 'thành phố', 'thị xã', 'huyện', 'đặc khu', 'phường']))
+    expect(new Set(demo.units.filter((u) => u.geometry === null).map((u) => u.level))).toEqual(new Set(['sở', 'ban', 'cơ quan', 'đơn vị', 'trung tâm']))
   })
 
   it('gives the province the mainland and both islands', () => {
@@ -100,14 +129,14 @@ describe('unit tree', () => {
   })
 
   it('lays every non-root unit within its parent bbox', () => {
-    for (const u of demo.units.filter((x) => x.parentId)) {
+    for (const u of territorial.filter((x) => x.parentId)) {
       const parent = byId.get(u.parentId!)!
       expect(bboxContainsBBox(geometryBBox(parent.geometry!), geometryBBox(u.geometry!)), u.id).toBe(true)
     }
   })
 
   it('writes closed, counter-clockwise rings with at most 5 decimals', () => {
-    for (const u of demo.units) {
+    for (const u of territorial) {
       for (const rings of geometryPolygons(u.geometry!)) {
         for (const ring of rings) {
           expect(isRingClosed(ring), u.id).toBe(true)
@@ -122,7 +151,7 @@ describe('unit tree', () => {
   })
 
   it('partitions the land: a grid of points on land falls in exactly one locality, and one ward in a city', () => {
-    const localities = demo.units.filter((u) => u.parentId === 'QN')
+    const localities = territorial.filter((u) => u.parentId === 'QN')
     const [x0, y0, x1, y1] = geometryBBox(land)
     let checked = 0
     for (let i = 0; i < 80; i++) {
@@ -215,6 +244,51 @@ describe('every device', () => {
     const ids = [...devices.map((d) => d.id), ...demo.units.map((u) => u.id)]
     expect(new Set(ids).size).toBe(ids.length)
     for (const id of ids) expect(id).toMatch(DEVICE_ID_PATTERN)
+  })
+})
+
+describe('procedures', () => {
+  const { procedures, routes } = generateDemoProcedures()
+  const share = (pred: (p: (typeof procedures)[number]) => boolean) => procedures.filter(pred).length / procedures.length
+
+  it('number ~300–420, with unique national-style codes', () => {
+    expect(procedures.length).toBeGreaterThanOrEqual(300)
+    expect(procedures.length).toBeLessThanOrEqual(420)
+    expect(new Set(procedures.map((p) => p.code)).size).toBe(procedures.length)
+    for (const p of procedures) expect(p.code).toMatch(/^[12]\.00\d{4}$/)
+  })
+
+  it('are grouped by field, everyday fields included', () => {
+    const fields = new Set(procedures.map((p) => p.field))
+    for (const f of ['Đất đai', 'Xây dựng', 'Hộ tịch', 'Chứng thực', 'Thành lập và hoạt động doanh nghiệp', 'Giao thông vận tải', 'Y tế', 'Giáo dục và Đào tạo', 'Lao động, việc làm', 'Công Thương', 'Môi trường']) {
+      expect(fields.has(f), f).toBe(true)
+    }
+    expect(procedures.find((p) => p.name === 'Đăng ký khai sinh')).toMatchObject({ field: 'Hộ tịch', legalDays: 0.5, onlineLevel: 'full' })
+  })
+
+  it('state legal times of 0.5–30 working days', () => {
+    for (const p of procedures) expect(p.legalDays, p.name).toSatisfy((d: number) => d >= 0.5 && d <= 30)
+  })
+
+  it('mix online levels: ~60% full or partial, some legacy 3/4, some none', () => {
+    expect(share((p) => p.onlineLevel === 'full' || p.onlineLevel === 'partial')).toBeGreaterThan(0.5)
+    expect(share((p) => p.onlineLevel === 'full' || p.onlineLevel === 'partial')).toBeLessThan(0.7)
+    expect(share((p) => p.onlineLevel === '3' || p.onlineLevel === '4')).toBeGreaterThan(0.05)
+    expect(share((p) => p.onlineLevel === 'none')).toBeGreaterThan(0.15)
+    expect(share((p) => p.hasFee)).toBeGreaterThan(0.3)
+  })
+
+  it('route every procedure to a department of the demo or to the localities', () => {
+    const departments = new Set(DEPARTMENTS.map((d) => d.code))
+    for (const p of procedures) {
+      const r = routes.get(p.code)!
+      expect(departments.has(r.department), `${p.name} → ${r.department}`).toBe(true)
+      expect(r.weight).toBeGreaterThan(0)
+    }
+    expect(routes.get(procedures.find((p) => p.name === 'Đăng ký khai sinh')!.code)!.local).toBe(true)
+    expect(routes.get(procedures.find((p) => p.name === 'Cấp giấy phép môi trường')!.code)).toMatchObject({ department: 'SNNMT', local: false })
+    // every department settles something
+    for (const d of departments) expect([...routes.values()].some((r) => r.department === d && !r.local), d).toBe(true)
   })
 })
 

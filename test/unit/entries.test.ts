@@ -15,6 +15,7 @@ const entryFor = (topic: string, payload: string) => toEntry(topic, topics.parse
 describe('toEntry', () => {
   it('turns a good environment message into a reading with one row per value', () => {
     expect(entryFor('ioc/v1/env/qn-01', envPayload(NOW, { pm25: 12.5, temp: 28 }))).toEqual({
+      topic: 'ioc/v1/env/qn-01',
       domain: environmentIngest,
       item: { stationId: 'qn-01', ts: NOW, values: { pm25: 12.5, temp: 28 } },
       dead: null,
@@ -24,6 +25,7 @@ describe('toEntry', () => {
 
   it('turns a good camera message into one camera row', () => {
     expect(entryFor('ioc/v1/camera/cam-7', cameraPayload(NOW, 60, { person: 5, car: 2 }, 12))).toEqual({
+      topic: 'ioc/v1/camera/cam-7',
       domain: camerasIngest,
       item: { cameraId: 'cam-7', ts: NOW, periodSec: 60, counts: { person: 5, car: 2 }, inside: 12 },
       dead: null,
@@ -34,6 +36,7 @@ describe('toEntry', () => {
   it('dead-letters a message on a topic outside the device topics', () => {
     const payload = envPayload(NOW, { pm25: 12 })
     expect(entryFor('ioc/v1/weather/qn-01', payload)).toEqual({
+      topic: 'ioc/v1/weather/qn-01',
       domain: null,
       item: null,
       dead: {

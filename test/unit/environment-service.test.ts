@@ -33,7 +33,7 @@ const H = Date.parse('2026-11-21T03:00:00Z')
 const NOW = H + 30 * 60_000
 const MIN = 60_000
 
-const unit = (id: string, parentId: string | null, name: string): Unit => ({ id, parentId, name, level: parentId ? 'phường' : 'tỉnh', geometry: null, approximate: false })
+const unit = (id: string, parentId: string | null, name: string): Unit => ({ id, parentId, name, level: parentId ? 'phường' : 'tỉnh', type: parentId ? 'locality' : 'province', geometry: null, approximate: false })
 /** Quảng Ninh ⊃ Hạ Long ⊃ Bãi Cháy, and Cẩm Phả beside Hạ Long. */
 const UNITS: Unit[] = [unit('qn', null, 'Quảng Ninh'), unit('ha-long', 'qn', 'TP Hạ Long'), unit('bai-chay', 'ha-long', 'P. Bãi Cháy'), unit('cam-pha', 'qn', 'TP Cẩm Phả')]
 

@@ -56,7 +56,7 @@ describe('parseRooms', () => {
     expect(r).toEqual({
       code: 'bad_request',
       field: 'rooms[1]',
-      message: "rooms[1]: 'alerts' is not 'stations', 'cameras', 'station:<id>' or 'camera:<id>'",
+      message: "rooms[1]: 'alerts' is not 'stations', 'cameras', 'dossiers', 'station:<id>', 'camera:<id>' or 'dossier-unit:<id>'",
     })
   })
 

@@ -135,6 +135,7 @@ describe('createUnitLocator', () => {
     parentId,
     name: id,
     level: 'x',
+    type: parentId ? 'locality' : 'province',
     geometry: ring && { type: 'Polygon', coordinates: [ring] },
     approximate: true,
   })

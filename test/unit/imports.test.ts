@@ -15,7 +15,7 @@ const SOURCE_DIRS = ['contract', 'core', 'db', 'ingest', 'server', 'simulator', 
 const SKIP_DIRS = new Set(['node_modules', 'dist'])
 /** The layers organised by domain, and the domain folders each may have (contract/domains.ts registers the domains). */
 const LAYERS = ['contract', 'ingest', 'server', 'client/src']
-const DOMAINS = ['environment', 'cameras']
+const DOMAINS = ['environment', 'cameras', 'dossiers']
 
 /** One static relative import; paths are relative to the repository root, with '/'. */
 interface Import {

@@ -7,9 +7,9 @@ import type { Entry } from '../../ingest/shared/entries.ts'
 import { liveFrames } from '../../ingest/shared/live-frames.ts'
 
 const T = Date.parse('2026-11-21T01:00:00Z')
-const reading = (id: string): Entry => ({ domain: environmentIngest, item: { stationId: id, ts: T, values: { pm25: 10 } }, dead: null, rows: 1 })
-const count = (id: string): Entry => ({ domain: camerasIngest, item: { cameraId: id, ts: T, periodSec: 60, counts: { person: 1 }, inside: null }, dead: null, rows: 1 })
-const deadOnly: Entry = { domain: null, item: null, dead: { topic: 't', code: 'invalid_json', reason: 'r', payload: '', payloadBytes: 0, accepted: 0 }, rows: 1 }
+const reading = (id: string): Entry => ({ topic: `ioc/v1/env/${id}`, domain: environmentIngest, item: { stationId: id, ts: T, values: { pm25: 10 } }, dead: null, rows: 1 })
+const count = (id: string): Entry => ({ topic: `ioc/v1/camera/${id}`, domain: camerasIngest, item: { cameraId: id, ts: T, periodSec: 60, counts: { person: 1 }, inside: null }, dead: null, rows: 1 })
+const deadOnly: Entry = { topic: 't', domain: null, item: null, dead: { topic: 't', code: 'invalid_json', reason: 'r', payload: '', payloadBytes: 0, accepted: 0 }, rows: 1 }
 
 describe('liveFrames', () => {
   it('gives one frame per domain on its segment, with the commit time', () => {

@@ -25,6 +25,7 @@ const unit = (id: string, parentId: string | null, ring: Ring | null = null): Un
   parentId,
   name: `Unit ${id}`,
   level: 'xã',
+  type: parentId ? 'locality' : 'province',
   geometry: ring && { type: 'Polygon', coordinates: [ring] },
   approximate: false,
 })
@@ -330,6 +331,18 @@ describe('parseUnitsGeoJson', () => {
     expect(units[0]!.geometry).toEqual(polygon())
   })
 
+  it('reads the type, defaulting to province for a root and locality below it', () => {
+    const { units, errors } = parse(ok('P'), ok('P-A', 'P', { type: 'area' }), ok('P-A-1', 'P-A'), ok('P-SXD', 'P', { type: 'department' }), ok('P-C', 'P', { type: '' }))
+    expect(errors).toEqual([])
+    expect(units.map((u) => [u.id, u.type])).toEqual([
+      ['P', 'province'],
+      ['P-A', 'area'],
+      ['P-A-1', 'locality'],
+      ['P-SXD', 'department'],
+      ['P-C', 'locality'],
+    ])
+  })
+
   it('accepts children listed before their parents', () => {
     expect(parse(ok('P-A', 'P'), ok('P')).errors).toEqual([])
   })
@@ -377,6 +390,7 @@ describe('parseUnitsGeoJson', () => {
   it('rejects a missing name', () => rejects(feature({ id: 'A', level: 'xã' }), 'name', 'is required'))
   it('rejects a missing level', () => rejects(feature({ id: 'A', name: 'A' }), 'level', 'is required'))
   it('rejects approximate that is not a boolean', () => rejects(ok('A', null, { approximate: 'yes' }), 'approximate', 'true or false'))
+  it('rejects an unknown type', () => rejects(ok('A', null, { type: 'district' }), 'type', '"district" is not one of province, area, department, locality, centre'))
   it('rejects a Point geometry', () => rejects(feature({ id: 'A', name: 'A', level: 'xã' }, { type: 'Point', coordinates: [107, 21] }), 'geometry', 'must be a Polygon'))
   it('rejects a ring that is not closed', () => rejects(feature({ id: 'A', name: 'A', level: 'xã' }, polygon(square(107, 21, 1).slice(0, 4).concat([[107.5, 21]]))), 'geometry', 'ring 1 is not closed'))
   it('rejects a ring with too few positions', () => rejects(feature({ id: 'A', name: 'A', level: 'xã' }, polygon([[107, 21], [108, 21], [107, 21]])), 'geometry', 'at least 4 positions'))
@@ -423,7 +437,7 @@ describe('parseUnitsGeoJson', () => {
   })
 
   it('round-trips what formatUnitsGeoJson writes', () => {
-    const units = [{ ...UNITS[0]!, approximate: true }, UNITS[1]!, unit('P-B', 'P')]
+    const units = [{ ...UNITS[0]!, approximate: true }, UNITS[1]!, unit('P-B', 'P'), { ...unit('P-SXD', 'P'), type: 'department' as const }]
     expect(parseUnitsGeoJson(formatUnitsGeoJson(units))).toEqual({ units, errors: [] })
   })
 })

@@ -80,9 +80,9 @@ describe('map units', () => {
   const square = (x: number) => ({ type: 'Polygon' as const, coordinates: [[[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]] as [number, number][]] })
   it('fills the leaves, outlines the root and fits the bounds of every shape', () => {
     const out = markUnits([
-      { type: 'Feature', id: 'P', properties: { id: 'P', parentId: null, name: 'Tỉnh', level: 'tỉnh', approximate: false }, geometry: square(0) },
-      { type: 'Feature', id: 'W1', properties: { id: 'W1', parentId: 'P', name: 'Phường 1', level: 'phường', approximate: false }, geometry: square(2) },
-      { type: 'Feature', id: 'W2', properties: { id: 'W2', parentId: 'P', name: 'Phường 2', level: 'phường', approximate: false }, geometry: null },
+      { type: 'Feature', id: 'P', properties: { id: 'P', parentId: null, name: 'Tỉnh', level: 'tỉnh', type: 'province', approximate: false }, geometry: square(0) },
+      { type: 'Feature', id: 'W1', properties: { id: 'W1', parentId: 'P', name: 'Phường 1', level: 'phường', type: 'locality', approximate: false }, geometry: square(2) },
+      { type: 'Feature', id: 'W2', properties: { id: 'W2', parentId: 'P', name: 'Phường 2', level: 'phường', type: 'locality', approximate: false }, geometry: null },
     ])
     expect(out.collection.features.map((f) => [f.properties!.id, f.properties!.leaf, f.properties!.root])).toEqual([
       ['P', false, true],

@@ -3,7 +3,7 @@
 // MAX_ALERTS, so a long unattended run holds a bounded list.
 import type { AlertRules, LiveList } from '../../../contract/index.ts'
 import { offlineAlerts, type AlertDetector, type WallAlert } from './alerts.ts'
-import type { WallDomain } from './domain.ts'
+import { isMapped, type WallDomain } from './domain.ts'
 import { wallStats, type LiveData } from './live.svelte.ts'
 
 export const MAX_ALERTS = 20
@@ -15,7 +15,8 @@ export class AlertFeed {
   #timer: ReturnType<typeof setInterval>
 
   constructor(live: LiveData, domains: readonly WallDomain[]) {
-    this.#checks = domains.flatMap((d) => [...(d.alerts ? [{ list: d.list, check: d.alerts() }] : []), { list: d.list, check: offlineAlerts() }])
+    // going offline is a device's: domains with nothing on the map (dossiers) have no status to lose
+    this.#checks = domains.flatMap((d) => [...(d.alerts ? [{ list: d.list, check: d.alerts() }] : []), ...(isMapped(d) ? [{ list: d.list, check: offlineAlerts() }] : [])])
     this.#timer = setInterval(() => this.check(live), 1000)
   }
 

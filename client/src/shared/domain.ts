@@ -4,7 +4,7 @@
 // and knows none of them by name.
 import { createContext, type Component } from 'svelte'
 import type { ExpressionSpecification } from 'maplibre-gl'
-import type { KpiKey, LiveList, WallKpis, WallLanguage } from '../../../contract/index.ts'
+import { MAP_LAYERS, type KpiKey, type LiveList, type MapLayer, type WallKpis, type WallLanguage } from '../../../contract/index.ts'
 import type { AlertDetector } from './alerts.ts'
 import type { WallKpiState } from './kpis.svelte.ts'
 import type { LiveData } from './live.svelte.ts'
@@ -69,13 +69,21 @@ export interface KpiView {
 
 export interface WallDomain {
   name: string
-  /** The live list it shows (also its map layer's name in a dashboard's `layers`). */
+  /** The live list it follows (also its map layer's name in a dashboard's `layers`, when it has one). */
   list: LiveList
-  map: MapLayerView
+  /** Its points on the map; absent for a domain that places nothing (dossiers: figures of units, not devices). */
+  map?: MapLayerView
   widgets: Record<string, WidgetView>
   kpis: Partial<Record<KpiKey, KpiView>>
   /** Alerts raised from its items' changes (offline alerts are the frame's, for every list). */
   alerts?: AlertDetector
+}
+
+/** A domain of placed devices: a layer on the map, items with a name, a status and a last-seen time. */
+export type MappedDomain = WallDomain & { list: MapLayer; map: MapLayerView }
+
+export function isMapped(d: WallDomain): d is MappedDomain {
+  return d.map !== undefined && (MAP_LAYERS as readonly string[]).includes(d.list)
 }
 
 /** The registered domains, for components deep in the frame (map, legend, card, tiles). */

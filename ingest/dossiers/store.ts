@@ -1,0 +1,184 @@
+// The SQL of ingest's dossier writes, inside the batch's transaction: every statement takes whole arrays
+// (unnest), so a batch of 5,000 events is a dozen statements whatever the number of dossiers.
+import { DAILY_COLUMNS, type Channel, type Contribution, type DossierEvent, type DossierEventName, type DossierFacts, type JudgeContext } from '../../contract/index.ts'
+import { stateAt } from '../../contract/dossiers/rules.ts'
+import type { Queryable } from '../../db/database.ts'
+
+interface EventRow {
+  dossier_id: string
+  event: DossierEventName
+  ts: number
+  unit_id: string | null
+  procedure_code: string | null
+  channel: Channel | null
+  appointment_at: number | null
+  to_unit_id: string | null
+  online: boolean | null
+  electronic_result: boolean | null
+  fee: string | null
+  digitized: boolean | null
+  reused_data: boolean | null
+}
+
+export function eventOfRow(r: EventRow): DossierEvent {
+  return {
+    dossierId: r.dossier_id,
+    event: r.event,
+    ts: r.ts,
+    unitId: r.unit_id,
+    procedureCode: r.procedure_code,
+    channel: r.channel,
+    appointmentAt: r.appointment_at,
+    toUnitId: r.to_unit_id,
+    online: r.online,
+    electronicResult: r.electronic_result,
+    fee: r.fee === null ? null : Number(r.fee),
+    digitized: r.digitized,
+    reusedData: r.reused_data,
+  }
+}
+
+const ms = (t: number | null) => (t === null ? null : new Date(t).toISOString())
+
+export function dossierStore(tx: Queryable) {
+  return {
+    async existingUnits(ids: string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set()
+      return new Set((await tx.query<{ id: string }>('SELECT id FROM units WHERE id = ANY($1::text[])', [ids])).rows.map((r) => r.id))
+    },
+
+    async procedures(codes: string[]): Promise<Map<string, { legalDays: number }>> {
+      if (codes.length === 0) return new Map()
+      const r = await tx.query<{ code: string; legal_days: string }>('SELECT code, legal_days FROM procedures WHERE code = ANY($1::text[])', [codes])
+      return new Map(r.rows.map((p) => [p.code, { legalDays: Number(p.legal_days) }]))
+    },
+
+    /** Transaction-scoped locks on the dossiers, taken in id order so two workers can never deadlock. */
+    async lock(ids: readonly string[]): Promise<void> {
+      if (ids.length === 0) return
+      await tx.query(`SELECT count(pg_advisory_xact_lock(7, hashtext(id))) FROM (SELECT unnest($1::text[]) AS id ORDER BY 1) s`, [ids])
+    },
+
+    async events(ids: readonly string[]): Promise<Map<string, DossierEvent[]>> {
+      const out = new Map<string, DossierEvent[]>()
+      if (ids.length === 0) return out
+      const r = await tx.query<EventRow>(
+        `SELECT dossier_id, event, ts, unit_id, procedure_code, channel, appointment_at, to_unit_id, online, electronic_result, fee, digitized, reused_data
+         FROM dossier_events WHERE dossier_id = ANY($1::text[])`,
+        [ids],
+      )
+      for (const row of r.rows) {
+        const list = out.get(row.dossier_id)
+        if (list) list.push(eventOfRow(row))
+        else out.set(row.dossier_id, [eventOfRow(row)])
+      }
+      return out
+    },
+
+    async insertEvents(events: readonly { e: DossierEvent; systemId: string }[]): Promise<number> {
+      if (events.length === 0) return 0
+      const col = <T>(f: (e: DossierEvent) => T) => events.map(({ e }) => f(e))
+      const r = await tx.query<{ n: number }>(
+        `WITH inserted AS (
+           INSERT INTO dossier_events (dossier_id, event, ts, system_id, unit_id, procedure_code, channel, appointment_at, to_unit_id, online, electronic_result, fee, digitized, reused_data)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::boolean[], $11::boolean[], $12::numeric[], $13::boolean[], $14::boolean[])
+           ON CONFLICT DO NOTHING
+           RETURNING 1
+         )
+         SELECT count(*)::int AS n FROM inserted`,
+        [
+          col((e) => e.dossierId),
+          col((e) => e.event),
+          col((e) => ms(e.ts)),
+          events.map((x) => x.systemId),
+          col((e) => e.unitId),
+          col((e) => e.procedureCode),
+          col((e) => e.channel),
+          col((e) => ms(e.appointmentAt)),
+          col((e) => e.toUnitId),
+          col((e) => e.online),
+          col((e) => e.electronicResult),
+          col((e) => e.fee),
+          col((e) => e.digitized),
+          col((e) => e.reusedData),
+        ],
+      )
+      return r.rows[0]!.n
+    },
+
+    /** What each dossier counted in the aggregates as last written. */
+    async counted(ids: readonly string[]): Promise<Map<string, Contribution[]>> {
+      const r = await tx.query<{ id: string; counted: Contribution[] }>('SELECT id, counted FROM dossiers WHERE id = ANY($1::text[])', [ids])
+      return new Map(r.rows.map((row) => [row.id, row.counted]))
+    },
+
+    async upsertDossiers(rows: readonly { facts: DossierFacts; ctx: JudgeContext; counted: Contribution[] }[]): Promise<number> {
+      if (rows.length === 0) return 0
+      const judged = rows.map(({ facts, ctx }) => {
+        // an ended dossier's judgement is final; an open one's due time is the one in force at its last event
+        const at = facts.end?.at ?? Math.max(facts.receivedAt ?? 0, ...facts.supplements.map((s) => s.answeredAt ?? s.requestedAt))
+        const s = stateAt(facts, at, ctx)
+        return s.status === 'done' ? { judgement: s.judgement, due: s.due, daysLate: s.daysLate } : s.status === 'in_progress' ? { judgement: null, due: s.due, daysLate: 0 } : { judgement: null, due: null, daysLate: 0 }
+      })
+      const r = await tx.query(
+        `INSERT INTO dossiers (id, unit_id, procedure_code, channel, received_at, end_at, end_event, judgement, due_at, days_late, facts, counted, updated_at)
+         SELECT u.*, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[], $8::text[], $9::timestamptz[], $10::int[], $11::jsonb[], $12::jsonb[]) AS u
+         ON CONFLICT (id) DO UPDATE SET
+           unit_id = EXCLUDED.unit_id, procedure_code = EXCLUDED.procedure_code, channel = EXCLUDED.channel,
+           received_at = EXCLUDED.received_at, end_at = EXCLUDED.end_at, end_event = EXCLUDED.end_event,
+           judgement = EXCLUDED.judgement, due_at = EXCLUDED.due_at, days_late = EXCLUDED.days_late,
+           facts = EXCLUDED.facts, counted = EXCLUDED.counted, updated_at = now()`,
+        [
+          rows.map((x) => x.facts.id),
+          rows.map((x) => x.facts.unitId),
+          rows.map((x) => x.facts.procedureCode),
+          rows.map((x) => x.facts.channel),
+          rows.map((x) => ms(x.facts.receivedAt)),
+          rows.map((x) => ms(x.facts.end?.at ?? null)),
+          rows.map((x) => x.facts.end?.event ?? null),
+          judged.map((j) => j.judgement),
+          judged.map((j) => ms(j.due)),
+          judged.map((j) => j.daysLate),
+          rows.map((x) => JSON.stringify(x.facts)),
+          rows.map((x) => JSON.stringify(x.counted)),
+        ],
+      )
+      return r.rowCount
+    },
+
+    /** Adds the net changes to both aggregate tables; returns the counters changed. */
+    async applyDeltas(delta: readonly (Contribution & { delta: number })[]): Promise<number> {
+      if (delta.length === 0) return 0
+      const perKey = new Map<string, { unitId: string; procedureCode: string; day: string; v: number[] }>()
+      const perUnit = new Map<string, { unitId: string; day: string; v: number[] }>()
+      for (const d of delta) {
+        const i = DAILY_COLUMNS.indexOf(d.column)
+        const k = `${d.unitId}\u0000${d.procedureCode}\u0000${d.day}`
+        let row = perKey.get(k)
+        if (!row) perKey.set(k, (row = { unitId: d.unitId, procedureCode: d.procedureCode, day: d.day, v: DAILY_COLUMNS.map(() => 0) }))
+        row.v[i]! += d.delta
+        const ku = `${d.unitId}\u0000${d.day}`
+        let urow = perUnit.get(ku)
+        if (!urow) perUnit.set(ku, (urow = { unitId: d.unitId, day: d.day, v: DAILY_COLUMNS.map(() => 0) }))
+        urow.v[i]! += d.delta
+      }
+      const cols = DAILY_COLUMNS.join(', ')
+      const sets = DAILY_COLUMNS.map((c) => `${c} = t.${c} + EXCLUDED.${c}`).join(', ')
+      const keyed = [...perKey.values()]
+      await tx.query(
+        `INSERT INTO dossier_daily AS t (unit_id, procedure_code, day, ${cols})
+         SELECT * FROM unnest($1::text[], $2::text[], $3::date[], ${DAILY_COLUMNS.map((_, i) => `$${i + 4}::int[]`).join(', ')})
+         ON CONFLICT (day, unit_id, procedure_code) DO UPDATE SET ${sets}`,
+        [keyed.map((r) => r.unitId), keyed.map((r) => r.procedureCode), keyed.map((r) => r.day), ...DAILY_COLUMNS.map((_, i) => keyed.map((r) => r.v[i]))],
+      )
+      const units = [...perUnit.values()]
+      await tx.query(
+        `INSERT INTO dossier_unit_daily AS t (unit_id, day, ${cols})
+         SELECT * FROM unnest($1::text[], $2::date[], ${DAILY_COLUMNS.map((_, i) => `$${i + 3}::int[]`).join(', ')})
+         ON CONFLICT (day, unit_id) DO UPDATE SET ${sets}`,
+        [units.map((r) => r.unitId), units.map((r) => r.day), ...DAILY_COLUMNS.map((_, i) => units.map((r) => r.v[i]))],
+      )
+      return keyed.length
+    },
+  }
+}
