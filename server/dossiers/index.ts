@@ -13,6 +13,7 @@ export function dossiersDomain(ctx: DomainContext, config: DossierConfig): Serve
   const service = new DossierService(dossierRepository(ctx.db), ctx.units, config, ctx.now)
   const changedAt = new Map<string, number>()
   let newest: number | null = null
+  let lastMinute = 0
   const state = (id: string): DossierUnitState | null => {
     if (!ctx.units().some((u) => u.id === id)) return null
     const t = changedAt.get(id)
@@ -40,9 +41,18 @@ export function dossiersDomain(ctx: DomainContext, config: DossierConfig): Serve
         }
       }
       newest = Math.max(newest ?? 0, frame.committedAt)
+      service.changed()
       return { changed, committedAt: frame.committedAt }
     },
-    tick: () => [],
+    // the wall's "month to date" and its due-soon list move with the clock too
+    tick: (now) => {
+      const minute = Math.floor(now / 60_000)
+      if (minute !== lastMinute) {
+        lastMinute = minute
+        service.changed()
+      }
+      return []
+    },
     summaries: () => ctx.units().map((u) => state(u.id)!),
     summary: state,
     state,

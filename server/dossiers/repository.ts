@@ -96,13 +96,13 @@ export function dossierRepository(db: Database) {
       return r.rows.map((row) => ({ unitId: row.unit_id as string, code: row.procedure_code as string, sums: sumsOf(row) }))
     },
 
-    /** Dossiers of `units` received at or before T and not ended by T. */
-    async openAt(units: readonly string[], T: number): Promise<OpenDossier[]> {
+    /** Dossiers received at or before T and not ended by T (of every unit: the service shares one read among its callers). */
+    async openAt(T: number): Promise<OpenDossier[]> {
       const r = await db.query<{ id: string; unit_id: string; procedure_code: string | null; facts: DossierFacts; legal_days: string | null }>(
         `SELECT d.id, d.unit_id, d.procedure_code, d.facts, p.legal_days
          FROM dossiers d LEFT JOIN procedures p ON p.code = d.procedure_code
-         WHERE d.received_at IS NOT NULL AND tstzrange(d.received_at, d.end_at, '[)') @> $2::timestamptz AND d.unit_id = ANY($1::text[])`,
-        [units, iso(T)],
+         WHERE d.received_at IS NOT NULL AND tstzrange(d.received_at, d.end_at, '[)') @> $1::timestamptz AND d.unit_id IS NOT NULL`,
+        [iso(T)],
       )
       return r.rows.map((row) => ({ id: row.id, unitId: row.unit_id, procedureCode: row.procedure_code, facts: row.facts, legalDays: row.legal_days === null ? null : Number(row.legal_days) }))
     },

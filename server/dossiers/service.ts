@@ -42,7 +42,11 @@ import type { DossierConfig } from '../../core/config.ts'
 import type { Principal } from '../shared/auth.ts'
 import { actorOf } from '../shared/audit.ts'
 import { HttpProblem } from '../shared/http.ts'
+import { Fresh } from './fresh.ts'
 import type { DossierRepository, DossierRow, OpenDossier } from './repository.ts'
+
+/** How long one read of the open dossiers serves requests about the same instant. */
+const OPEN_TTL_MS = 2000
 
 export interface Period {
   unit?: string
@@ -66,6 +70,10 @@ interface Bounds {
 
 export class DossierService {
   private calendarCache: { stamp: string; calendar: WorkingCalendar } | null = null
+  /** The dossiers open at one instant, read once for every caller asking about that instant. */
+  private openCache: { T: number; at: number; rows: Promise<OpenDossier[]> } | null = null
+  /** The wall's summary, shared by every wall and recomputed only after a change. */
+  private readonly wallSummary = new Fresh(() => this.computeWall())
   private procedureCache: { stamp: string; byCode: Map<string, Procedure> } | null = null
 
   constructor(
@@ -93,7 +101,23 @@ export class DossierService {
   bounds(q: { from: string; to: string }): Bounds {
     const start = vnMidnight(dayNumberOf(q.from))
     const end = vnMidnight(dayNumberOf(q.to) + 1)
-    return { from: q.from, to: q.to, start, end, T: Math.min(this.now(), end - 1) }
+    // now to the second: the requests of one screen (tiles, rankings, lists) then judge at the same instant and share one read
+    return { from: q.from, to: q.to, start, end, T: Math.min(Math.floor(this.now() / 1000) * 1000, end - 1) }
+  }
+
+  /** The open dossiers of `ids` at T, from one read of all of them per instant (kept for OPEN_TTL_MS). */
+  private async openAt(ids: readonly string[], T: number): Promise<OpenDossier[]> {
+    const now = this.now()
+    if (!this.openCache || this.openCache.T !== T || now - this.openCache.at > OPEN_TTL_MS) {
+      const rows = this.repo.openAt(T)
+      this.openCache = { T, at: now, rows }
+      rows.catch(() => {
+        if (this.openCache?.rows === rows) this.openCache = null
+      })
+    }
+    const all = await this.openCache.rows
+    const wanted = new Set(ids)
+    return all.filter((o) => wanted.has(o.unitId))
   }
 
   private ref(u: Unit): UnitRef {
@@ -135,7 +159,7 @@ export class DossierService {
     const [byUnit, byProcedure, open, procedures] = await Promise.all([
       this.repo.sumsByUnit(scope.ids, b.from, b.to),
       this.repo.sumsByUnitProcedure(scope.ids, b.from, b.to),
-      this.repo.openAt(scope.ids, b.T),
+      this.openAt(scope.ids, b.T),
       this.procedures(),
     ])
     const sums = addAll(byUnit.values())
@@ -169,7 +193,7 @@ export class DossierService {
     const [byUnit, byProcedure, open, procedures] = await Promise.all([
       this.repo.sumsByUnit(ids, b.from, b.to),
       this.repo.sumsByUnitProcedure(ids, b.from, b.to),
-      this.repo.openAt(ids, b.T),
+      this.openAt(ids, b.T),
       this.procedures(),
     ])
     const rows: RankingRow[] = []
@@ -243,7 +267,7 @@ export class DossierService {
   async procedureBreakdown(p: Principal | null, q: Period): Promise<ProcedureBreakdownResponse> {
     const scope = this.scope(p, q.unit)
     const b = this.bounds(q)
-    const [byProcedure, open, procedures, ctx] = await Promise.all([this.repo.sumsByUnitProcedure(scope.ids, b.from, b.to), this.repo.openAt(scope.ids, b.T), this.procedures(), this.judge()])
+    const [byProcedure, open, procedures, ctx] = await Promise.all([this.repo.sumsByUnitProcedure(scope.ids, b.from, b.to), this.openAt(scope.ids, b.T), this.procedures(), this.judge()])
     const sums = new Map<string, DailySums>()
     for (const x of byProcedure) sums.set(x.code, addAll([sums.get(x.code) ?? emptySums(), x.sums]))
     const openBy = new Map<string, { total: number; overdue: number }>()
@@ -331,7 +355,7 @@ export class DossierService {
 
   /** Open dossiers at T matching `filter`, most urgent first (most days late, then the nearest due). */
   private async openList(ids: readonly string[], T: number, filter: 'in_progress' | 'in_time' | 'overdue' | 'due_soon', procedure: string | null): Promise<DossierListRow[]> {
-    const open = (await this.repo.openAt(ids, T)).filter((o) => procedure === null || o.procedureCode === procedure)
+    const open = (await this.openAt(ids, T)).filter((o) => procedure === null || o.procedureCode === procedure)
     const ctx = await this.judge()
     const names = this.unitNames()
     const procedures = await this.procedures()
@@ -394,8 +418,18 @@ export class DossierService {
     }
   }
 
-  /** The wall's dossier widgets: the province, month to date. */
-  async wall(): Promise<DossierWallResponse> {
+  /** The wall's dossier widgets: the province, month to date (one computation shared by every wall). */
+  wall(): Promise<DossierWallResponse> {
+    return this.wallSummary.get()
+  }
+
+  /** Dossiers changed (ingest committed events), or the day turned: what is shared must be computed again. */
+  changed(): void {
+    this.wallSummary.invalidate()
+    this.openCache = null
+  }
+
+  private async computeWall(): Promise<DossierWallResponse> {
     const today = vnDate(this.now())
     const q = { from: `${today.slice(0, 7)}-01`, to: today }
     const [kpis, departments, localities, dueSoon] = await Promise.all([
@@ -410,7 +444,7 @@ export class DossierService {
 
   private async scopeOpen(): Promise<DossierListRow[]> {
     const scope = this.scope(null, undefined)
-    const now = this.now()
+    const now = Math.floor(this.now() / 1000) * 1000
     const [overdue, soon] = await Promise.all([this.openList(scope.ids, now, 'overdue', null), this.openList(scope.ids, now, 'due_soon', null)])
     return [...overdue, ...soon].slice(0, 30)
   }

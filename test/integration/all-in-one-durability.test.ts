@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { envPayload, type HealthResponse, type SeriesResponse, type StationSummary } from '../../contract/index.ts'
 import { startEmbeddedDatabase } from '../../db/embedded/index.ts'
 import { loadReference } from '../../db/reference.ts'
+import { maintain } from '../../db/maintenance.ts'
 import { HOUR_MS, hourStart } from '../../contract/shared/clock.ts'
 import { BACKFILL_STEP_SEC, backfillSteps, findGaps, readCoverage } from '../../simulator/coverage.ts'
 import { createFeedModel } from '../../simulator/model.ts'
@@ -19,6 +20,9 @@ import { brokerAccountFiles, mqttUrlFor } from '../helpers/mqtt-accounts.ts'
 import { spawnEntry, type Proc } from '../helpers/processes.ts'
 import { freePort } from '../helpers/services.ts'
 import { waitFor } from '../helpers/wait.ts'
+import { testConfig } from '../helpers/stack.ts'
+
+const config = testConfig()
 
 const STATIONS = Array.from({ length: 20 }, (_, i) => `QN-KK-${String(i + 1).padStart(3, '0')}`)
 
@@ -49,7 +53,8 @@ describe('npm start when things go wrong', () => {
     }
   }
 
-  it('stores every reading its publisher got a PUBACK for, exactly once, across a SIGKILL of npm start', async () => {
+  // two cold starts of the all-in-one (migrations, seed) and 2,400 readings: longer than the default minute on 2 cores
+  it('stores every reading its publisher got a PUBACK for, exactly once, across a SIGKILL of npm start', { timeout: 180_000 }, async () => {
     const dir = await dataDir()
     // an integration account allowed to publish for every station (a gateway)
     const probe = { username: 'durability-probe', password: 'probe-password-1', topics: ['topic write ioc/v1/env/+'] }
@@ -145,18 +150,24 @@ describe('npm start when things go wrong', () => {
     await ioc.waitForOutput(/history published/, 120_000)
     ioc.kill('SIGINT')
     expect((await ioc.exited).code).toBe(0)
-    // every complete clock hour of the window now holds what the model says each device sent in it
+    // every complete clock hour of the window now holds what the model says each device sent in it, read as
+    // the simulator reads it, from the hourly aggregate, once a maintenance round has re-materialized it: the
+    // last rows of history can come in after the last round before Ctrl-C (with a round every second and
+    // 24 h of history, up to a whole hour of stations showed short before it)
     const gaps = await inDatabase(dir, async (db) => {
       const ref = await loadReference(db)
+      await maintain(db, 'manual-timescaledb', config.storage, config.ingest.maxAgeMs, Date.now(), false)
       const steps = backfillSteps(hours, startedAt).filter((t) => t < Math.floor(startedAt / HOUR_MS) * HOUR_MS)
       const stored = await readCoverage(db, Math.floor(steps[0]! / HOUR_MS) * HOUR_MS)
       return findGaps(createFeedModel({ rng: mulberry32(1459), stations: ref.stations }), [...ref.stations, ...ref.cameras], stored, steps)
     })
-    expect(gaps.total).toBeGreaterThan((hours - 1) * 200)
+    // at least the 23 whole clock hours of the window, in each of which every one of the 200 devices reports
+    // (a dropout is shorter than an hour); the first, partial hour adds up to 200 more unless it is empty
+    expect(gaps.total).toBeGreaterThanOrEqual((hours - 1) * 200)
     expect(gaps.total - gaps.complete).toBe(0)
   })
 
-  it('stops within 10 s on Ctrl-C while the database is stalled, saying what was not committed, and starts again', async () => {
+  it('stops within 10 s on Ctrl-C while the database is stalled, saying what was not committed, and starts again', { timeout: 180_000 }, async () => {
     const dir = await dataDir()
     const env = { DATA_DIR: dir, PORT: '0', MQTT_PORT: String(await freePort()), SIM_RATE: '50', SIM_BACKFILL_HOURS: '0' }
     let ioc = start(env)

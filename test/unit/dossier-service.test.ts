@@ -48,7 +48,7 @@ function fakeRepo(data: { byUnit?: Record<string, Partial<DailySums>>; open?: Op
     sumsByUnit: async (units) => new Map([...byUnit].filter(([k]) => units.includes(k))),
     sumsByUnitProcedure: async () => [],
     sumsByMonth: async () => new Map(),
-    openAt: async (units) => (data.open ?? []).filter((o) => units.includes(o.unitId)),
+    openAt: async () => data.open ?? [],
     ended: async (_u, _s, _e, _f, _p, limit, offset) => ({ total: lateRows.length, rows: lateRows.slice(offset, offset + limit) }),
     procedures: async () => [],
     procedureStamp: async () => 'p',
