@@ -21,6 +21,13 @@ export interface OpenDossier {
   legalDays: number | null
 }
 
+export interface ProcedureUsage {
+  unitId: string
+  code: string
+  received: number
+  online: number
+}
+
 export interface DossierRow {
   id: string
   unitId: string | null
@@ -94,6 +101,16 @@ export function dossierRepository(db: Database) {
         [units, from, to],
       )
       return r.rows.map((row) => ({ unitId: row.unit_id as string, code: row.procedure_code as string, sums: sumsOf(row) }))
+    },
+
+    /** Receipts per unit × procedure (766 indicators 3.1–3.2 need only these two counters of each). */
+    async procedureUsage(units: readonly string[], from: string, to: string): Promise<ProcedureUsage[]> {
+      const r = await db.query<{ unit_id: string; procedure_code: string; received: number; online: number }>(
+        `SELECT unit_id, procedure_code, sum(received_total)::int AS received, sum(received_online)::int AS online
+         FROM dossier_daily WHERE day BETWEEN $2::date AND $3::date AND unit_id = ANY($1::text[]) AND received_total > 0 GROUP BY 1, 2`,
+        [units, from, to],
+      )
+      return r.rows.map((row) => ({ unitId: row.unit_id, code: row.procedure_code, received: row.received, online: row.online }))
     },
 
     /** Dossiers received at or before T and not ended by T (of every unit: the service shares one read among its callers). */

@@ -43,7 +43,7 @@ import type { Principal } from '../shared/auth.ts'
 import { actorOf } from '../shared/audit.ts'
 import { HttpProblem } from '../shared/http.ts'
 import { Fresh } from './fresh.ts'
-import type { DossierRepository, DossierRow, OpenDossier } from './repository.ts'
+import type { DossierRepository, DossierRow, OpenDossier, ProcedureUsage } from './repository.ts'
 
 /** How long one read of the open dossiers serves requests about the same instant. */
 const OPEN_TTL_MS = 2000
@@ -143,8 +143,8 @@ export class DossierService {
     return (legalDays) => ({ calendar, legalDays, dueSoonMs: this.config.dueSoonMs })
   }
 
-  private async openCounts(open: readonly OpenDossier[], T: number): Promise<OpenCounts> {
-    const ctx = await this.judge()
+  private async openCounts(open: readonly OpenDossier[], T: number, judge?: (legalDays: number | null) => JudgeContext): Promise<OpenCounts> {
+    const ctx = judge ?? (await this.judge())
     return countOpen(
       open.map((o) => ({ facts: o.facts, ctx: ctx(o.legalDays) })),
       T,
@@ -158,7 +158,7 @@ export class DossierService {
     const b = this.bounds(q)
     const [byUnit, byProcedure, open, procedures] = await Promise.all([
       this.repo.sumsByUnit(scope.ids, b.from, b.to),
-      this.repo.sumsByUnitProcedure(scope.ids, b.from, b.to),
+      this.repo.procedureUsage(scope.ids, b.from, b.to),
       this.openAt(scope.ids, b.T),
       this.procedures(),
     ])
@@ -190,11 +190,12 @@ export class DossierService {
     const owner = new Map<string, string>()
     for (const r of ranked) for (const id of unitSubtree(units, r.id)!) if (!owner.has(id)) owner.set(id, r.id)
     const ids = [...owner.keys()]
-    const [byUnit, byProcedure, open, procedures] = await Promise.all([
+    const [byUnit, byProcedure, open, procedures, judge] = await Promise.all([
       this.repo.sumsByUnit(ids, b.from, b.to),
-      this.repo.sumsByUnitProcedure(ids, b.from, b.to),
+      this.repo.procedureUsage(ids, b.from, b.to),
       this.openAt(ids, b.T),
       this.procedures(),
+      this.judge(),
     ])
     const rows: RankingRow[] = []
     for (const r of ranked) {
@@ -203,6 +204,7 @@ export class DossierService {
       const openCounts = await this.openCounts(
         open.filter((o) => mine(o.unitId)),
         b.T,
+        judge,
       )
       const k = periodKpis(sums, openCounts)
       const index = index766(
@@ -477,12 +479,12 @@ function addAll(list: Iterable<DailySums>): DailySums {
   return out
 }
 
-function indexInputs(sums: DailySums, open: OpenCounts, byProcedure: readonly { code: string; sums: DailySums }[], procedures: ReadonlyMap<string, Procedure>): IndexInputs {
+function indexInputs(sums: DailySums, open: OpenCounts, byProcedure: readonly ProcedureUsage[], procedures: ReadonlyMap<string, Procedure>): IndexInputs {
   const handled = new Map<string, { received: number; online: number }>()
   for (const x of byProcedure) {
     const h = handled.get(x.code) ?? { received: 0, online: 0 }
-    h.received += x.sums.received_total
-    h.online += x.sums.received_online
+    h.received += x.received
+    h.online += x.online
     handled.set(x.code, h)
   }
   let procs = 0

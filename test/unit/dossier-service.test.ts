@@ -47,6 +47,7 @@ function fakeRepo(data: { byUnit?: Record<string, Partial<DailySums>>; open?: Op
   const repo: Partial<DossierRepository> = {
     sumsByUnit: async (units) => new Map([...byUnit].filter(([k]) => units.includes(k))),
     sumsByUnitProcedure: async () => [],
+    procedureUsage: async () => [],
     sumsByMonth: async () => new Map(),
     openAt: async () => data.open ?? [],
     ended: async (_u, _s, _e, _f, _p, limit, offset) => ({ total: lateRows.length, rows: lateRows.slice(offset, offset + limit) }),
