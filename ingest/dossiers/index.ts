@@ -95,11 +95,16 @@ export function dossiersIngest(o: DossierIngestOptions = DEFAULT_DOSSIER_INGEST)
       const logs = await store.events(ids)
       const accepted: { e: DossierEvent; item: number }[] = []
       const byDossier = new Map<string, { e: DossierEvent; item: number }[]>()
-      for (const x of checked) byDossier.set(x.e.dossierId, [...(byDossier.get(x.e.dossierId) ?? []), x])
+      for (const x of checked) {
+        const list = byDossier.get(x.e.dossierId)
+        if (list) list.push(x)
+        else byDossier.set(x.e.dossierId, [x])
+      }
       for (const [id, news] of byDossier) {
         const log = logs.get(id) ?? []
         const seen = new Set(log.map((k) => `${k.event}@${k.ts}`))
-        for (const x of sortEvents(news.map((n) => n.e)).map((e) => news.find((n) => n.e === e)!)) {
+        const order = new Map(sortEvents(news.map((n) => n.e)).map((e, i) => [e, i]))
+        for (const x of [...news].sort((a, b) => order.get(a.e)! - order.get(b.e)!)) {
           const key = `${x.e.event}@${x.e.ts}`
           if (seen.has(key)) continue // a resend: stored already, nothing to do
           const why = impossibleEvent(x.e, log)

@@ -16,15 +16,30 @@ export interface Column<T> {
 
 const vnTime = (iso: string | null) => (iso === null ? null : new Date(Date.parse(iso) + 7 * 3_600_000).toISOString().slice(0, 16).replace('T', ' '))
 
+/** Receipts and judgements, the same columns wherever a table counts dossiers. */
+interface Counts {
+  received: number
+  online: number
+  done: number
+  early: number
+  onTime: number
+  late: number
+}
+function countColumns<T extends Counts>(): Column<T>[] {
+  return [
+    { header: 'Tiếp nhận', value: (r) => r.received },
+    { header: 'Trực tuyến', value: (r) => r.online },
+    { header: 'Đã giải quyết', value: (r) => r.done },
+    { header: 'Trước hạn', value: (r) => r.early },
+    { header: 'Đúng hạn', value: (r) => r.onTime },
+    { header: 'Trễ hạn', value: (r) => r.late },
+  ]
+}
+
 export const RANKING_COLUMNS: Column<RankingRow>[] = [
   { header: 'Hạng', value: (r) => r.rank, width: 6 },
   { header: 'Đơn vị', value: (r) => r.unit.name, width: 40 },
-  { header: 'Tiếp nhận', value: (r) => r.received },
-  { header: 'Trực tuyến', value: (r) => r.online },
-  { header: 'Đã giải quyết', value: (r) => r.done },
-  { header: 'Trước hạn', value: (r) => r.early },
-  { header: 'Đúng hạn', value: (r) => r.onTime },
-  { header: 'Trễ hạn', value: (r) => r.late },
+  ...countColumns(),
   { header: 'Đang giải quyết', value: (r) => r.inProgress },
   { header: 'Quá hạn', value: (r) => r.overdue },
   { header: 'Tỷ lệ đúng hạn', value: (r) => r.onTimeRate, format: 'percent' },
@@ -38,12 +53,7 @@ export const PROCEDURE_COLUMNS: Column<ProcedureRow>[] = [
   { header: 'Tên thủ tục', value: (r) => r.name, width: 60 },
   { header: 'Lĩnh vực', value: (r) => r.field, width: 24 },
   { header: 'Thời hạn (ngày làm việc)', value: (r) => r.legalDays },
-  { header: 'Tiếp nhận', value: (r) => r.received },
-  { header: 'Trực tuyến', value: (r) => r.online },
-  { header: 'Đã giải quyết', value: (r) => r.done },
-  { header: 'Trước hạn', value: (r) => r.early },
-  { header: 'Đúng hạn', value: (r) => r.onTime },
-  { header: 'Trễ hạn', value: (r) => r.late },
+  ...countColumns(),
   { header: 'Đang giải quyết', value: (r) => r.inProgress },
   { header: 'Quá hạn', value: (r) => r.overdue },
   { header: 'Tỷ lệ đúng hạn', value: (r) => r.onTimeRate, format: 'percent' },
@@ -51,12 +61,7 @@ export const PROCEDURE_COLUMNS: Column<ProcedureRow>[] = [
 
 export const TREND_COLUMNS: Column<TrendPoint>[] = [
   { header: 'Tháng', value: (r) => r.month, width: 10 },
-  { header: 'Tiếp nhận', value: (r) => r.received },
-  { header: 'Trực tuyến', value: (r) => r.online },
-  { header: 'Đã giải quyết', value: (r) => r.done },
-  { header: 'Trước hạn', value: (r) => r.early },
-  { header: 'Đúng hạn', value: (r) => r.onTime },
-  { header: 'Trễ hạn', value: (r) => r.late },
+  ...countColumns(),
   { header: 'Tỷ lệ đúng hạn', value: (r) => r.onTimeRate, format: 'percent' },
   { header: 'Tỷ lệ trực tuyến', value: (r) => r.onlineRate, format: 'percent' },
 ]
