@@ -448,15 +448,19 @@ const STATEMENTS: [RegExp, string][] = [
   [/FROM units WHERE id = ANY/, 'existingUnits  SELECT units'],
   [/FROM procedures WHERE code = ANY/, 'procedures     SELECT procedures'],
   [/pg_advisory_xact_lock/, 'lock           advisory locks'],
-  [/FROM dossier_events WHERE dossier_id = ANY/, "events         SELECT the touched dossiers' logs"],
+  [/FROM dossier_events WHERE dossier_id = k\.id/, "events         SELECT the touched dossiers' logs"],
   [/INSERT INTO dossier_events/, 'insertEvents   INSERT dossier_events'],
   [/SELECT id, counted FROM dossiers/, 'counted        SELECT dossiers.counted'],
   [/INSERT INTO dossiers/, 'upsertDossiers INSERT … ON CONFLICT UPDATE dossiers'],
   [/INSERT INTO dossier_daily/, 'applyDeltas    dossier_daily'],
   [/INSERT INTO dossier_unit_daily/, 'applyDeltas    dossier_unit_daily'],
+  [/INSERT INTO dossier_monthly/, 'applyDeltas    dossier_monthly'],
+  [/INSERT INTO dossier_unit_monthly/, 'applyDeltas    dossier_unit_monthly'],
   [/INSERT INTO dead_letters/, 'dead letters'],
-  [/FROM dossier_unit_daily .*GROUP BY unit_id/s, 'sumsByUnit           dossier_unit_daily'],
-  [/FROM dossier_daily .*GROUP BY 1, 2/s, 'sumsByUnitProcedure  dossier_daily'],
+  [/^SELECT to_char\(month.*FROM dossier_unit_monthly/s, 'sumsByMonth          dossier_unit_daily + _monthly'],
+  [/FROM dossier_unit_monthly.*GROUP BY unit_id/s, 'sumsByUnit           dossier_unit_daily + _monthly'],
+  [/sum\(received_total\)::int AS received.*FROM dossier_monthly/s, 'procedureUsage       dossier_daily + _monthly'],
+  [/FROM dossier_monthly.*GROUP BY 1, 2/s, 'sumsByUnitProcedure  dossier_daily + _monthly'],
   [/tstzrange\(d\.received_at/, 'openAt               dossiers (GiST)'],
   [/FROM procedures$/, 'procedureStamp'],
   [/FROM calendar_days$/, 'calendarStamp'],
@@ -799,14 +803,14 @@ async function main(): Promise<void> {
     const e2eRate = handled / e2eSeconds
     await ingest.stop()
     ingestStop = null
-    const counts = (await pool.query<{ events: number; dossiers: number; daily: number; unitDaily: number }>(
+    const counts = (await pool.query<{ events: number; dossiers: number; daily: number; unitDaily: number; monthly: number }>(
       `SELECT (SELECT count(*) FROM dossier_events)::int AS events, (SELECT count(*) FROM dossiers)::int AS dossiers,
-              (SELECT count(*) FROM dossier_daily)::int AS daily, (SELECT count(*) FROM dossier_unit_daily)::int AS "unitDaily"`,
+              (SELECT count(*) FROM dossier_daily)::int AS daily, (SELECT count(*) FROM dossier_unit_daily)::int AS "unitDaily", (SELECT count(*) FROM dossier_monthly)::int AS monthly`,
     )).rows[0]!
     console.log(
       `2. MQTT → ingest worker → PostgreSQL: ${fmt(pub.published)} events (N used) in ${fmt(pub.messages)} messages, ${fmt(pub.stats.dossiers)} dossiers (${pct(pub.stats.online, pub.stats.dossiers)} online), first publish → last commit ${e2eSeconds.toFixed(1)} s = ${fmt(e2eRate)} events/s`,
     )
-    console.log(`   stored: ${fmt(counts.events)} events, ${fmt(counts.dossiers)} dossiers, ${fmt(counts.daily)} dossier_daily rows, ${fmt(counts.unitDaily)} dossier_unit_daily rows; ${fmt(deadLetters)} dead letters`)
+    console.log(`   stored: ${fmt(counts.events)} events, ${fmt(counts.dossiers)} dossiers, ${fmt(counts.daily)} dossier_daily rows, ${fmt(counts.unitDaily)} dossier_unit_daily rows, ${fmt(counts.monthly)} dossier_monthly rows; ${fmt(deadLetters)} dead letters`)
     if (deadLetters > 0) {
       const codes = await pool.query<{ code: string; n: number; reason: string }>(`SELECT code, count(*)::int AS n, min(reason) AS reason FROM dead_letters GROUP BY code ORDER BY n DESC`)
       for (const c of codes.rows) console.log(`     ${c.code} × ${fmt(c.n)}, e.g. ${c.reason.slice(0, 200)}`)
@@ -835,7 +839,7 @@ async function main(): Promise<void> {
     console.log(`     the publisher waited ${(pub.waitedMs / 1000).toFixed(0)} s for its window of ${fmt(WINDOW_EVENTS)} uncommitted events; generator held at most ${fmt(pub.stats.pendingPeak)} future events`)
 
     // 3. queries
-    await pool.query('VACUUM ANALYZE dossiers, dossier_daily, dossier_unit_daily')
+    await pool.query('VACUUM ANALYZE dossiers, dossier_daily, dossier_unit_daily, dossier_monthly, dossier_unit_monthly')
     const units = await loadUnits(pool)
     const queryTimings = new Timings()
     const service = new DossierService(dossierRepository(timedDatabase(pool, queryTimings, true)), () => units, config.dossiers, Date.now)

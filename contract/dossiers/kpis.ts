@@ -1,6 +1,7 @@
 // What leaders read: a dossier's contribution to the daily aggregates, the period KPIs built from their sums
 // and the dossiers open at the period's end, and the Decision 766 indicators events can measure. Pure.
 
+import { dateOfDayNumber, dayNumberOf } from '../shared/calendar.ts'
 import { vnDate } from '../shared/clock.ts'
 import { stateAt, type DossierFacts, type JudgeContext } from './rules.ts'
 
@@ -25,6 +26,43 @@ export type DailySums = Record<DailyColumn, number>
 
 export function emptySums(): DailySums {
   return Object.fromEntries(DAILY_COLUMNS.map((c) => [c, 0])) as DailySums
+}
+
+/**
+ * How a period [from, to] (inclusive Vietnam dates) is read from the aggregates: its whole calendar months from
+ * the monthly rollups, the days of its partial months (at most one range before and one after) from the daily
+ * tables. `months` holds first days of months ('YYYY-MM-01'), both ends inclusive.
+ */
+export interface PeriodParts {
+  months: [string, string] | null
+  days: [string, string][]
+}
+
+export function periodParts(from: string, to: string): PeriodParts {
+  if (from > to) return { months: null, days: [] }
+  const firstFull = from.endsWith('-01') ? from : `${nextMonthOf(from.slice(0, 7))}-01`
+  const lastFull = to === lastDayOfMonth(to.slice(0, 7)) ? `${to.slice(0, 7)}-01` : `${previousMonthOf(to.slice(0, 7))}-01`
+  if (firstFull > lastFull) return { months: null, days: [[from, to]] }
+  const days: [string, string][] = []
+  if (from < firstFull) days.push([from, dateOfDayNumber(dayNumberOf(firstFull) - 1)])
+  const afterLast = `${nextMonthOf(lastFull.slice(0, 7))}-01`
+  if (to >= afterLast) days.push([afterLast, to])
+  return { months: [firstFull, lastFull], days }
+}
+
+/** 'YYYY-MM' → the next 'YYYY-MM'. */
+export function nextMonthOf(m: string): string {
+  const [y, mo] = m.split('-').map(Number) as [number, number]
+  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`
+}
+
+function previousMonthOf(m: string): string {
+  const [y, mo] = m.split('-').map(Number) as [number, number]
+  return mo === 1 ? `${y - 1}-12` : `${y}-${String(mo - 1).padStart(2, '0')}`
+}
+
+function lastDayOfMonth(m: string): string {
+  return dateOfDayNumber(dayNumberOf(`${nextMonthOf(m)}-01`) - 1)
 }
 
 /** One counter a dossier adds to: its unit × procedure × Vietnam day, and which column. */

@@ -153,39 +153,48 @@ export function dossierStore(tx: Queryable) {
       return r.rowCount
     },
 
-    /** Adds the net changes to both aggregate tables; returns the counters changed. */
+    /** Adds the net changes to the daily aggregates and their monthly rollups; returns the daily counters changed. */
     async applyDeltas(delta: readonly (Contribution & { delta: number })[]): Promise<number> {
       if (delta.length === 0) return 0
-      const perKey = new Map<string, { unitId: string; procedureCode: string; day: string; v: number[] }>()
-      const perUnit = new Map<string, { unitId: string; day: string; v: number[] }>()
+      const tables = {
+        daily: new Map<string, { key: string[]; v: number[] }>(),
+        unitDaily: new Map<string, { key: string[]; v: number[] }>(),
+        monthly: new Map<string, { key: string[]; v: number[] }>(),
+        unitMonthly: new Map<string, { key: string[]; v: number[] }>(),
+      }
+      const add = (table: Map<string, { key: string[]; v: number[] }>, key: string[], i: number, n: number) => {
+        const k = key.join('\u0000')
+        let row = table.get(k)
+        if (!row) table.set(k, (row = { key, v: DAILY_COLUMNS.map(() => 0) }))
+        row.v[i]! += n
+      }
       for (const d of delta) {
         const i = DAILY_COLUMNS.indexOf(d.column)
-        const k = `${d.unitId}\u0000${d.procedureCode}\u0000${d.day}`
-        let row = perKey.get(k)
-        if (!row) perKey.set(k, (row = { unitId: d.unitId, procedureCode: d.procedureCode, day: d.day, v: DAILY_COLUMNS.map(() => 0) }))
-        row.v[i]! += d.delta
-        const ku = `${d.unitId}\u0000${d.day}`
-        let urow = perUnit.get(ku)
-        if (!urow) perUnit.set(ku, (urow = { unitId: d.unitId, day: d.day, v: DAILY_COLUMNS.map(() => 0) }))
-        urow.v[i]! += d.delta
+        const month = `${d.day.slice(0, 7)}-01`
+        add(tables.daily, [d.unitId, d.procedureCode, d.day], i, d.delta)
+        add(tables.unitDaily, [d.unitId, d.day], i, d.delta)
+        add(tables.monthly, [d.unitId, d.procedureCode, month], i, d.delta)
+        add(tables.unitMonthly, [d.unitId, month], i, d.delta)
       }
       const cols = DAILY_COLUMNS.join(', ')
       const sets = DAILY_COLUMNS.map((c) => `${c} = t.${c} + EXCLUDED.${c}`).join(', ')
-      const keyed = [...perKey.values()]
-      await tx.query(
-        `INSERT INTO dossier_daily AS t (unit_id, procedure_code, day, ${cols})
-         SELECT * FROM unnest($1::text[], $2::text[], $3::date[], ${DAILY_COLUMNS.map((_, i) => `$${i + 4}::int[]`).join(', ')})
-         ON CONFLICT (day, unit_id, procedure_code) DO UPDATE SET ${sets}`,
-        [keyed.map((r) => r.unitId), keyed.map((r) => r.procedureCode), keyed.map((r) => r.day), ...DAILY_COLUMNS.map((_, i) => keyed.map((r) => r.v[i]))],
-      )
-      const units = [...perUnit.values()]
-      await tx.query(
-        `INSERT INTO dossier_unit_daily AS t (unit_id, day, ${cols})
-         SELECT * FROM unnest($1::text[], $2::date[], ${DAILY_COLUMNS.map((_, i) => `$${i + 3}::int[]`).join(', ')})
-         ON CONFLICT (day, unit_id) DO UPDATE SET ${sets}`,
-        [units.map((r) => r.unitId), units.map((r) => r.day), ...DAILY_COLUMNS.map((_, i) => units.map((r) => r.v[i]))],
-      )
-      return keyed.length
+      const upsert = async (table: string, keys: [string, string][], rows: { key: string[]; v: number[] }[]) => {
+        const params = [...keys.map((_, k) => rows.map((r) => r.key[k])), ...DAILY_COLUMNS.map((_, i) => rows.map((r) => r.v[i]))]
+        const types = [...keys.map(([, type]) => `${type}[]`), ...DAILY_COLUMNS.map(() => 'int[]')]
+        const names = keys.map(([name]) => name)
+        await tx.query(
+          `INSERT INTO ${table} AS t (${names.join(', ')}, ${cols})
+           SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}`).join(', ')})
+           ON CONFLICT (${names.join(', ')}) DO UPDATE SET ${sets}`,
+          params,
+        )
+      }
+      // one after another: statements of one transaction share its connection
+      await upsert('dossier_daily', [['unit_id', 'text'], ['procedure_code', 'text'], ['day', 'date']], [...tables.daily.values()])
+      await upsert('dossier_unit_daily', [['unit_id', 'text'], ['day', 'date']], [...tables.unitDaily.values()])
+      await upsert('dossier_monthly', [['unit_id', 'text'], ['procedure_code', 'text'], ['month', 'date']], [...tables.monthly.values()])
+      await upsert('dossier_unit_monthly', [['unit_id', 'text'], ['month', 'date']], [...tables.unitMonthly.values()])
+      return tables.daily.size
     },
   }
 }

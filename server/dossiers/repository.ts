@@ -1,11 +1,31 @@
 // The dossiers' SQL on the server side: sums of the daily aggregates (never the event log) per unit, month
 // and procedure; the dossiers open at an instant (the GiST index on their received–ended range); the lists
 // behind a number; one dossier's events; the procedures catalogue and the calendar.
-import { DAILY_COLUMNS, emptySums, type CalendarDay, type Channel, type DailySums, type DossierEventName, type DossierFacts, type Judgement, type OnlineLevel, type Procedure } from '../../contract/index.ts'
+import { DAILY_COLUMNS, emptySums, periodParts, type CalendarDay, type Channel, type DailySums, type DossierEventName, type DossierFacts, type Judgement, type OnlineLevel, type Procedure } from '../../contract/index.ts'
 import type { Database, Queryable } from '../../db/database.ts'
 import { writeAudit, type Actor } from '../shared/audit.ts'
 
 const SUMS = DAILY_COLUMNS.map((c) => `sum(${c})::int AS ${c}`).join(', ')
+const COLUMNS = DAILY_COLUMNS.join(', ')
+
+/**
+ * The rows of a period from the aggregates: its whole months from the monthly rollup, its partial months' days
+ * from the daily table. `keys` are the grouping columns both share; `month` is each row's month (YYYY-MM-01).
+ * Parameters $1 (units) and $2..$7 (two day ranges, one month range; NULL where absent) are `partsParams`'.
+ */
+function periodRows(daily: string, monthly: string, keys: string, where = 'true'): string {
+  return `SELECT ${keys}, date_trunc('month', day)::date AS month, ${COLUMNS} FROM ${daily}
+      WHERE unit_id = ANY($1::text[]) AND (day BETWEEN $2::date AND $3::date OR day BETWEEN $4::date AND $5::date) AND ${where}
+    UNION ALL
+    SELECT ${keys}, month, ${COLUMNS} FROM ${monthly}
+      WHERE unit_id = ANY($1::text[]) AND month BETWEEN $6::date AND $7::date AND ${where}`
+}
+
+function partsParams(units: readonly string[], from: string, to: string): unknown[] {
+  const p = periodParts(from, to)
+  const [a, b] = p.days
+  return [units, a?.[0] ?? null, a?.[1] ?? null, b?.[0] ?? null, b?.[1] ?? null, p.months?.[0] ?? null, p.months?.[1] ?? null]
+}
 
 function sumsOf(row: Record<string, unknown>): DailySums {
   const s = emptySums()
@@ -82,14 +102,14 @@ export function dossierRepository(db: Database) {
   return {
     /** Daily sums over [from, to] (Vietnam dates) of each unit in `units` that had any. */
     async sumsByUnit(units: readonly string[], from: string, to: string): Promise<Map<string, DailySums>> {
-      const r = await db.query(`SELECT unit_id, ${SUMS} FROM dossier_unit_daily WHERE day BETWEEN $2::date AND $3::date AND unit_id = ANY($1::text[]) GROUP BY unit_id`, [units, from, to])
+      const r = await db.query(`SELECT unit_id, ${SUMS} FROM (${periodRows('dossier_unit_daily', 'dossier_unit_monthly', 'unit_id')}) s GROUP BY unit_id`, partsParams(units, from, to))
       return new Map(r.rows.map((row) => [row.unit_id as string, sumsOf(row)]))
     },
 
     async sumsByMonth(units: readonly string[], from: string, to: string): Promise<Map<string, DailySums>> {
       const r = await db.query(
-        `SELECT to_char(day, 'YYYY-MM') AS month, ${SUMS} FROM dossier_unit_daily WHERE day BETWEEN $2::date AND $3::date AND unit_id = ANY($1::text[]) GROUP BY 1`,
-        [units, from, to],
+        `SELECT to_char(month, 'YYYY-MM') AS month, ${SUMS} FROM (${periodRows('dossier_unit_daily', 'dossier_unit_monthly', 'unit_id')}) s GROUP BY 1`,
+        partsParams(units, from, to),
       )
       return new Map(r.rows.map((row) => [row.month as string, sumsOf(row)]))
     },
@@ -97,8 +117,8 @@ export function dossierRepository(db: Database) {
     /** Sums per unit × procedure (rankings need each unit's procedures for 766 indicators 3.1–3.2). */
     async sumsByUnitProcedure(units: readonly string[], from: string, to: string): Promise<{ unitId: string; code: string; sums: DailySums }[]> {
       const r = await db.query(
-        `SELECT unit_id, procedure_code, ${SUMS} FROM dossier_daily WHERE day BETWEEN $2::date AND $3::date AND unit_id = ANY($1::text[]) GROUP BY 1, 2`,
-        [units, from, to],
+        `SELECT unit_id, procedure_code, ${SUMS} FROM (${periodRows('dossier_daily', 'dossier_monthly', 'unit_id, procedure_code')}) s GROUP BY 1, 2`,
+        partsParams(units, from, to),
       )
       return r.rows.map((row) => ({ unitId: row.unit_id as string, code: row.procedure_code as string, sums: sumsOf(row) }))
     },
@@ -107,8 +127,8 @@ export function dossierRepository(db: Database) {
     async procedureUsage(units: readonly string[], from: string, to: string): Promise<ProcedureUsage[]> {
       const r = await db.query<{ unit_id: string; procedure_code: string; received: number; online: number }>(
         `SELECT unit_id, procedure_code, sum(received_total)::int AS received, sum(received_online)::int AS online
-         FROM dossier_daily WHERE day BETWEEN $2::date AND $3::date AND unit_id = ANY($1::text[]) AND received_total > 0 GROUP BY 1, 2`,
-        [units, from, to],
+         FROM (${periodRows('dossier_daily', 'dossier_monthly', 'unit_id, procedure_code', 'received_total > 0')}) s GROUP BY 1, 2`,
+        partsParams(units, from, to),
       )
       return r.rows.map((row) => ({ unitId: row.unit_id, code: row.procedure_code, received: row.received, online: row.online }))
     },

@@ -7,6 +7,7 @@ import {
   dateOfDayNumber,
   dayNumberOf,
   emptySums,
+  nextMonthOf,
   index766,
   isOnlineService,
   periodKpis,
@@ -249,7 +250,7 @@ export class DossierService {
     const b = this.bounds(q)
     const byMonth = await this.repo.sumsByMonth(scope.ids, b.from, b.to)
     const months: TrendResponse['months'] = []
-    for (let m = q.from.slice(0, 7); m <= q.to.slice(0, 7); m = nextMonth(m)) {
+    for (let m = q.from.slice(0, 7); m <= q.to.slice(0, 7); m = nextMonthOf(m)) {
       const s = byMonth.get(m) ?? emptySums()
       months.push({
         month: m,
@@ -525,11 +526,6 @@ function listRow(
     dueSoon: s.dueSoon,
     daysLate: s.daysLate,
   }
-}
-
-function nextMonth(m: string): string {
-  const [y, mo] = m.split('-').map(Number) as [number, number]
-  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`
 }
 
 function round2(x: number): number {

@@ -7,6 +7,7 @@ import { prepareDatabase } from '../../db/setup.ts'
 import { dossiersIngest } from '../../ingest/dossiers/index.ts'
 import type { Entry } from '../../ingest/shared/entries.ts'
 import { writeEntries } from '../../ingest/shared/writer.ts'
+import { dossierRepository } from '../../server/dossiers/repository.ts'
 import { DATABASE_TARGETS, openTestDatabase, type TestDatabase } from '../helpers/databases.ts'
 import { testConfig } from '../helpers/stack.ts'
 
@@ -104,5 +105,33 @@ describe.each(DATABASE_TARGETS)('dossier ingest on the %s database', (kind) => {
     const actual = new Map<string, number>()
     for (const r of stored.rows) for (const c of DAILY_COLUMNS) if (r[c] !== 0) actual.set(`${r.unit_id}|${r.procedure_code}|${r.day}|${c}`, r[c])
     expect(actual).toEqual(expected)
+  })
+
+  it('sums any period from the rollups and the days the same as from the days alone', async () => {
+    const repo = dossierRepository(db.db)
+    const units = (await db.db.query<{ id: string }>(`SELECT id FROM units`)).rows.map((u) => u.id)
+    const sums = DAILY_COLUMNS.map((c) => `sum(${c})::int AS ${c}`).join(', ')
+    for (const [from, to] of [
+      ['2026-03-01', '2026-03-31'],
+      ['2026-02-15', '2026-04-10'],
+      ['2026-03-05', '2026-03-05'],
+      ['2026-01-01', '2026-12-31'],
+    ] as const) {
+      const direct = await db.db.query(`SELECT unit_id, ${sums} FROM dossier_unit_daily WHERE day BETWEEN $1::date AND $2::date GROUP BY 1`, [from, to])
+      const expected = new Map(direct.rows.map(({ unit_id, ...s }) => [unit_id as string, s]))
+      expect(await repo.sumsByUnit(units, from, to), `${from}..${to}`).toEqual(expected)
+    }
+  })
+
+  it('keeps the monthly rollups equal to the sums of their days', async () => {
+    const sums = DAILY_COLUMNS.map((c) => `sum(${c})::int AS ${c}`).join(', ')
+    const cols = DAILY_COLUMNS.join(', ')
+    const fromDays = await db.db.query(`SELECT unit_id, procedure_code, date_trunc('month', day)::date::text AS month, ${sums} FROM dossier_daily GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`)
+    const monthly = await db.db.query(`SELECT unit_id, procedure_code, month::text AS month, ${cols} FROM dossier_monthly ORDER BY 1, 2, 3`)
+    expect(fromDays.rows.length).toBeGreaterThan(0)
+    expect(monthly.rows).toEqual(fromDays.rows)
+    const unitFromDays = await db.db.query(`SELECT unit_id, date_trunc('month', day)::date::text AS month, ${sums} FROM dossier_unit_daily GROUP BY 1, 2 ORDER BY 1, 2`)
+    const unitMonthly = await db.db.query(`SELECT unit_id, month::text AS month, ${cols} FROM dossier_unit_monthly ORDER BY 1, 2`)
+    expect(unitMonthly.rows).toEqual(unitFromDays.rows)
   })
 })
