@@ -13,6 +13,7 @@ import { ENVIRONMENT_ALERT_RULES, ENVIRONMENT_WIDGETS } from './environment/widg
 import { DOSSIER_DEAD_LETTER_CODES, DOSSIER_INPUT } from './dossiers/feed.ts'
 import { DOSSIERS_CHANNEL } from './dossiers/live.ts'
 import { DOSSIER_WIDGETS } from './dossiers/widgets.ts'
+import { REPORTS_CHANNEL } from './reports/live.ts'
 import { SHARED_DEAD_LETTER_CODES } from './shared/ingest.ts'
 import type { LiveChannel } from './shared/live.ts'
 import { buildTopicMap, DEFAULT_TOPIC_ROOT, type TopicMap } from './shared/topics.ts'
@@ -30,7 +31,7 @@ export const DEAD_LETTER_CODES = [...SHARED_DEAD_LETTER_CODES, ...ENVIRONMENT_DE
 export type DeadLetterCode = (typeof DEAD_LETTER_CODES)[number]
 
 // --- live channels (contract/events.ts composes them into the Socket.IO event maps) ------------------------
-export const LIVE_CHANNELS = [STATIONS_CHANNEL, CAMERAS_CHANNEL, DOSSIERS_CHANNEL] as const satisfies readonly LiveChannel[]
+export const LIVE_CHANNELS = [STATIONS_CHANNEL, CAMERAS_CHANNEL, DOSSIERS_CHANNEL, REPORTS_CHANNEL] as const satisfies readonly LiveChannel[]
 export type LiveChannels = (typeof LIVE_CHANNELS)[number]
 /** The map draws one layer per channel of placed devices, named after its list room. */
 export const MAP_LAYERS = [STATIONS_CHANNEL.list, CAMERAS_CHANNEL.list] as const

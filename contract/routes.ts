@@ -8,6 +8,7 @@ import type { DeadLetterQueryInput, DeadLetterView } from './dead-letters.ts'
 import type { KpiBaselineResponse } from './domains.ts'
 import { DOSSIER_ROUTES } from './dossiers/http.ts'
 import { ENVIRONMENT_ROUTES } from './environment/http.ts'
+import { REPORT_ROUTES } from './reports/http.ts'
 import type { HealthResponse } from './shared/health.ts'
 import { route } from './shared/routes.ts'
 import type { UnitsResponse } from './shared/units.ts'
@@ -20,4 +21,4 @@ export const SHARED_ROUTES = {
   health: route<Record<string, never>, HealthResponse>()('/healthz', 'public'),
 }
 
-export const ROUTES = { ...SHARED_ROUTES, ...ACCOUNT_ROUTES, ...ENVIRONMENT_ROUTES, ...CAMERA_ROUTES, ...DOSSIER_ROUTES }
+export const ROUTES = { ...SHARED_ROUTES, ...ACCOUNT_ROUTES, ...ENVIRONMENT_ROUTES, ...CAMERA_ROUTES, ...DOSSIER_ROUTES, ...REPORT_ROUTES }

@@ -10,6 +10,8 @@ import { check, fromText, intIn, numberIn, oneOf, sentence, z } from '../contrac
 import { DEFAULT_TOPIC_ROOT } from '../contract/shared/topics.ts'
 import { parseWorkingPeriods, type WorkingHours } from '../contract/shared/calendar.ts'
 import { DEFAULT_766_SCALES, type IndicatorScale, type MeasuredCode } from '../contract/dossiers/kpis.ts'
+import type { DuplicatePolicy } from '../contract/reports/routing.ts'
+import { parseSlaPolicy, type SlaPolicy } from '../contract/reports/sla.ts'
 
 export interface Config {
   /** HTTP port of the server (0 = any free port). */
@@ -96,6 +98,16 @@ export interface Config {
   }
   log: { level: LogLevel; format: 'text' | 'json' }
   dossiers: DossierConfig
+  reports: ReportConfig
+}
+
+export interface ReportConfig {
+  /** SLA spans per priority level and per category, in working hours. */
+  sla: SlaPolicy
+  /** Open reports of the same category this close and this recent are suggested as duplicates. */
+  duplicates: DuplicatePolicy
+  /** Keys for Open311 clients and automation, besides the ones admins issue: name → key. */
+  open311Keys: { name: string; key: string }[]
 }
 
 export interface DossierConfig {
@@ -200,6 +212,10 @@ export const CONFIG_VARIABLES: Record<string, { default: string; description: st
   DOSSIER_WORKING_HOURS: { default: '07:30-11:30,13:00-17:00', description: 'Working periods of a working day, in Vietnam time.' },
   DOSSIER_DUE_SOON: { default: '1', description: 'Open dossiers due within this many working days are "due soon" (0.5 = half a day).' },
   DOSSIER_RANKING_MIN: { default: '20', description: 'Dossiers a unit must have judged (done + overdue) in a period to be ranked; fewer: listed, not ranked.' },
+  REPORT_SLA: { default: '(urgent=8h/4h,complex=8h/30d,normal=8h/15d)', description: 'Citizen-report SLAs to replace, in working time: <level or category>=<accept>/<resolve>, e.g. normal=8h/10d,power=4h/2h (h = working hours, d = working days).' },
+  REPORT_DUPLICATE_METERS: { default: '250', description: 'A new report within this many metres of an open report of the same category is suggested as its duplicate.' },
+  REPORT_DUPLICATE_DAYS: { default: '7', description: 'How far back (days) open reports are considered as duplicates of a new one.' },
+  OPEN311_API_KEYS: { default: '(none)', description: 'Open311 API keys for automation besides the ones admins issue: name:key,… (each key at least 16 characters).' },
   DOSSIER_766_SCALES: { default: '(the portal\'s)', description: 'Decision 766 maxima and targets to replace, e.g. 3.3=6:0.5,2.1=20 (code=max[:target]).' },
 }
 
@@ -356,6 +372,34 @@ const VARIABLES = {
     .prefault('07:30-11:30,13:00-17:00'),
   DOSSIER_DUE_SOON: number(0, 30).prefault('1'),
   DOSSIER_RANKING_MIN: integer(1, 1_000_000).prefault('20'),
+  REPORT_SLA: z
+    .string()
+    .transform((t, ctx) => {
+      const p = parseSlaPolicy(t)
+      if (typeof p === 'string') {
+        ctx.addIssue({ code: 'custom', message: sentence(p), input: t })
+        return z.NEVER
+      }
+      return p
+    })
+    .prefault(''),
+  REPORT_DUPLICATE_METERS: number(1, 100_000).prefault('250'),
+  REPORT_DUPLICATE_DAYS: number(0.01, 365).prefault('7'),
+  OPEN311_API_KEYS: z
+    .string()
+    .transform((t, ctx) => {
+      const keys: { name: string; key: string }[] = []
+      for (const part of t.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const m = /^([^:\s]{1,64}):(\S{16,200})$/.exec(part)
+        if (!m) {
+          ctx.addIssue({ code: 'custom', message: sentence(`'${part.slice(0, 20)}…' is not name:key with a key of at least 16 characters`), input: '(hidden)' })
+          return z.NEVER
+        }
+        keys.push({ name: m[1]!, key: m[2]! })
+      }
+      return keys
+    })
+    .prefault(''),
   DOSSIER_766_SCALES: z
     .string()
     .transform((t, ctx) => {
@@ -498,6 +542,11 @@ function toConfig(v: Variables): Config {
       dueSoonMs: v.DOSSIER_DUE_SOON * workingDayMs(v.DOSSIER_WORKING_HOURS),
       rankingMin: v.DOSSIER_RANKING_MIN,
       scales: v.DOSSIER_766_SCALES,
+    },
+    reports: {
+      sla: v.REPORT_SLA,
+      duplicates: { meters: v.REPORT_DUPLICATE_METERS, withinMs: v.REPORT_DUPLICATE_DAYS * 86_400_000 },
+      open311Keys: v.OPEN311_API_KEYS,
     },
     broker: { host: v.MQTT_HOST, passwordFile: v.MQTT_PASSWORD_FILE ?? null, aclFile: v.MQTT_ACL_FILE ?? null },
     auth: {

@@ -3,10 +3,11 @@
 // (and its procedures catalogue) into an empty database, through the same parsers and upserts a city's own
 // files use.
 
-import type { Camera, Station, Unit, UnitGeometry, UnitType } from '../contract/index.ts'
+import { DEMO_REPORT_CATEGORIES, demoReportRoutes, type Camera, type Station, type Unit, type UnitGeometry, type UnitType } from '../contract/index.ts'
 import type { Database, Queryable } from './database.ts'
 import { upsertProcedures } from './dossier-reference.ts'
 import { LOCKS } from './locks.ts'
+import { seedReportReference } from './report-reference.ts'
 import { readDemoFiles } from './seed/demo-files.ts'
 
 export interface Reference {
@@ -20,6 +21,7 @@ export interface ReferenceCounts {
   stations: number
   cameras: number
   procedures: number
+  reportCategories: number
 }
 
 /** Arbitrary constant: the advisory lock processes take so only one of them seeds an empty database. */
@@ -188,7 +190,7 @@ export function seedDemoIfEmpty(db: Database): Promise<{ seeded: boolean; counts
 async function seedDemo(db: Queryable): Promise<{ seeded: boolean; counts: ReferenceCounts }> {
   // Outside a transaction the lock is released at once: a caller passing a client owns the transaction.
   await db.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.seed])
-  const counts: ReferenceCounts = { units: 0, stations: 0, cameras: 0, procedures: 0 }
+  const counts: ReferenceCounts = { units: 0, stations: 0, cameras: 0, procedures: 0, reportCategories: 0 }
   const any = await db.query('SELECT 1 FROM units LIMIT 1')
   const demo = await readDemoFiles()
   const root = demo.units.find((u) => u.parentId === null)!
@@ -210,6 +212,9 @@ async function seedDemo(db: Queryable): Promise<{ seeded: boolean; counts: Refer
     counts.procedures = await upsertProcedures(db, demo.procedures)
     seeded = true
   }
+  const reports = await seedReportReference(db, DEMO_REPORT_CATEGORIES, demoReportRoutes(demo.units))
+  counts.reportCategories = reports.categories
+  if (reports.categories > 0) seeded = true
   return { seeded, counts }
 }
 

@@ -14,7 +14,7 @@ import express, { Router, type Express, type RequestHandler } from 'express'
 import type { MqttClient } from 'mqtt'
 import { Server } from 'socket.io'
 import { topicMap, type IngestLimits, type Permission, type StatusThresholds } from '../contract/index.ts'
-import { loadConfig, type Config, type DossierConfig } from '../core/config.ts'
+import { loadConfig, type Config, type DossierConfig, type ReportConfig } from '../core/config.ts'
 import { createLogger } from '../core/log.ts'
 import { metrics } from '../core/metrics.ts'
 import { connectMqtt } from '../core/mqtt.ts'
@@ -67,6 +67,8 @@ export interface ServerOptions {
   apiRateLimit?: number
   /** The working-day calendar's hours, due-soon window, ranking minimum and 766 scales (Config.dossiers). */
   dossiers?: DossierConfig
+  /** Citizen reports: SLAs, duplicate distances, Open311 keys (Config.reports). */
+  reports?: ReportConfig
 }
 
 export type Domains = ReturnType<typeof serverDomains>
@@ -91,7 +93,7 @@ export interface RunningServer {
 
 const TICK_MS = 1000
 /** The defaults, for servers started without a configuration (tests, tools). */
-const DEFAULT_DOSSIER_CONFIG = loadConfig({}).dossiers
+const DEFAULT_CONFIG = loadConfig({})
 const REFERENCE_RELOAD_MS = 60_000
 
 /** The options every entry point derives from the configuration. */
@@ -111,6 +113,7 @@ export function serverOptions(config: Readonly<Config>, db: Database, mqttUrl: s
     mapStyleUrl: config.mapStyleUrl,
     auth: config.auth,
     dossiers: config.dossiers,
+    reports: config.reports,
   }
 }
 
@@ -121,7 +124,24 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const now = o.now ?? Date.now
   const topics = topicMap(o.topicRoot)
   const units = new UnitTree(o.db)
-  const domains = serverDomains({ db: o.db, now, thresholds: o.thresholds, limits: o.limits, units: () => units.all }, o.dossiers ?? DEFAULT_DOSSIER_CONFIG)
+  const accounts = new AccountService(o.db, accountsRepository(o.db), { ...o.auth, now })
+  let mqtt!: MqttClient
+  const dossierConfig = o.dossiers ?? DEFAULT_CONFIG.dossiers
+  const domains = serverDomains(
+    {
+      db: o.db,
+      now,
+      thresholds: o.thresholds,
+      limits: o.limits,
+      units: () => units.all,
+      workingHours: dossierConfig.hours,
+      // QoS 1: a console on another server must not miss a forwarded report for a dropped packet
+      publishLive: (segment, frame) => void mqtt.publishAsync(`${topics.root}/live/${segment}`, JSON.stringify(frame), { qos: 1 }).catch((err: unknown) => log.warn(`publishing a live ${segment} frame failed`, { error: err })),
+      authenticator: accounts,
+    },
+    dossierConfig,
+    o.reports ?? DEFAULT_CONFIG.reports,
+  )
   const reference = new ReferenceSync(units, domains)
   const resync = () => reference.resync()
 
@@ -129,13 +149,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   await resync()
   log.info(`live state loaded in ${Math.round(performance.now() - started)} ms`, Object.fromEntries(domains.map((d) => [d.name, d.summaries().length])))
 
-  let mqtt!: MqttClient
   const health = new HealthMonitor({ db: o.db, brokerConnected: () => mqtt?.connected ?? false, now, startedAt: now() })
   // until a commit is seen, "data as of" is the newest observation stored
   const newestStored = Math.max(-Infinity, ...domains.map((d) => d.newestSeen() ?? -Infinity))
   if (Number.isFinite(newestStored)) health.noteData(Math.min(newestStored, now()))
 
-  const accounts = new AccountService(o.db, accountsRepository(o.db), { ...o.auth, now })
   const app = express()
   const http = createServer(app)
   const io: IoServer = new Server(http, {
@@ -159,6 +177,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     wallRoutes(api, dashboards, domains, now)
     deadLetterRoutes(api, o.db)
     for (const d of domains) d.routes(api)
+    for (const d of domains) d.appRoutes?.(app)
   })
 
   const live = new LiveConsumer(topics, domains, hub, health)

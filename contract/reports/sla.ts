@@ -102,3 +102,26 @@ export function outcome(t: SlaTimes, policy: SlaPolicy, cal: WorkingCalendar): S
   if (d.dueBy !== null && t.resolvedAt <= d.dueBy) return 'late_with_extension'
   return 'late'
 }
+
+/**
+ * REPORT_SLA: spans to replace, `<level or category>=<accept>/<resolve>`, each a number of working hours (`h`)
+ * or working days (`d`, of `hoursPerDay`): `urgent=8h/4h,normal=8h/15d,power=4h/2h`. A level name sets the
+ * level; any other name sets that category. Returns the policy, or a sentence naming the bad part.
+ */
+export function parseSlaPolicy(text: string, hoursPerDay = 8): SlaPolicy | string {
+  const policy: SlaPolicy = { levels: { ...DEFAULT_SLA }, categories: {} }
+  const span = (s: string) => {
+    const m = /^(\d+(?:\.\d+)?)\s*([hd])$/.exec(s.trim())
+    return m ? Number(m[1]) * (m[2] === 'd' ? hoursPerDay : 1) : null
+  }
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z0-9_-]+)\s*=\s*([^/]+)\/(.+)$/i.exec(part)
+    const accept = m ? span(m[2]!) : null
+    const resolve = m ? span(m[3]!) : null
+    if (!m || accept === null || resolve === null || accept <= 0 || resolve <= 0) return `'${part}' is not <level or category>=<accept>/<resolve> with spans like 8h or 15d`
+    const name = m[1]!
+    if ((PRIORITY_LEVELS as readonly string[]).includes(name)) policy.levels[name as PriorityLevel] = { acceptHours: accept, resolveHours: resolve }
+    else policy.categories[name] = { acceptHours: accept, resolveHours: resolve }
+  }
+  return policy
+}

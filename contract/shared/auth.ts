@@ -14,6 +14,9 @@ export const PERMISSIONS = {
   'audit:read': 'the audit log and its export',
   'dossiers:read': 'administrative performance: dossier KPIs, rankings, the 766 index and the dossiers behind them (within the scope)',
   'reference:manage': 'reference data: the working-day calendar',
+  'reports:read': 'citizen reports: the dispatcher queue or the agency inbox (agency staff: their agency and the units below it), and live updates of it',
+  'reports:dispatch': 'citizen reports: take reports by phone, classify, forward, merge, reject, publish, answer extension requests, and read reporters\' contact details (every read audited)',
+  'reports:handle': "citizen reports: accept or return what is forwarded to one's agency, note progress, request extensions, resolve",
 } as const
 export type Permission = keyof typeof PERMISSIONS
 
@@ -25,10 +28,10 @@ export type Access = Permission | 'signed-in' | 'public'
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   operator: ['live:read', 'feeds:inspect'],
-  dispatcher: ['live:read'],
-  agency: [],
+  dispatcher: ['live:read', 'reports:read', 'reports:dispatch'],
+  agency: ['reports:read', 'reports:handle'],
   leader: ['live:read', 'dossiers:read'],
-  admin: ['live:read', 'feeds:inspect', 'accounts:manage', 'audit:read', 'dossiers:read', 'reference:manage'],
+  admin: ['live:read', 'feeds:inspect', 'accounts:manage', 'audit:read', 'dossiers:read', 'reference:manage', 'reports:read', 'reports:dispatch'],
 }
 
 /** A wall display: read-only, the wall and nothing else. */

@@ -118,6 +118,11 @@ export class LiveHub {
       const principal = principalOf(socket)
       const refused = rooms.find((r) => !allows(principal, r.channel.access))
       if (refused) return ack({ ok: false, error: { code: 'forbidden', field: refused.room, message: `${refused.room}: needs the permission ${refused.channel.access}` } })
+      // rooms scoped within a channel (an agency's inbox): the domain decides per room
+      for (const r of rooms) {
+        const why = this.domainOf(r).mayWatch?.(principal, r.id) ?? null
+        if (why) return ack({ ok: false, error: { code: 'forbidden', field: r.room, message: why } })
+      }
       const missing = this.missing(rooms)
       if (missing) return ack(missing)
       // join before taking the snapshot: a change racing with it then arrives as a delta after it, never lost

@@ -103,7 +103,7 @@ describe.each(DATABASE_TARGETS)('the demo seed on the %s database', (kind) => {
     expect(units.find((u) => u.id === 'QN-HL')).toMatchObject({ type: 'area' })
     expect(units.find((u) => u.id === 'QN-HL-BC')).toMatchObject({ type: 'locality' })
     expect(await loadProcedures(db.db)).toHaveLength(demo.procedures.length)
-    expect(await seedDemoIfEmpty(db.db)).toEqual({ seeded: false, counts: { units: 0, stations: 0, cameras: 0, procedures: 0 } })
+    expect(await seedDemoIfEmpty(db.db)).toEqual({ seeded: false, counts: { units: 0, stations: 0, cameras: 0, procedures: 0, reportCategories: 0 } })
   })
 
   it('brings the demo of an earlier start up to date: departments added, types set, procedures loaded', async () => {
@@ -123,7 +123,7 @@ describe.each(DATABASE_TARGETS)('the demo seed on the %s database', (kind) => {
     try {
       await migrate(city.db)
       await upsertUnits(city.db, [{ id: 'HP', parentId: null, name: 'Thành phố Hải Phòng', level: 'thành phố', type: 'province', geometry: null, approximate: false }])
-      expect(await seedDemoIfEmpty(city.db)).toEqual({ seeded: false, counts: { units: 0, stations: 0, cameras: 0, procedures: 0 } })
+      expect(await seedDemoIfEmpty(city.db)).toEqual({ seeded: false, counts: { units: 0, stations: 0, cameras: 0, procedures: 0, reportCategories: 0 } })
       expect(await loadProcedures(city.db)).toEqual([])
     } finally {
       await city.close()

@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_REPORT_CATEGORIES } from '../../contract/index.ts'
 import { startEmbeddedDatabase } from '../../db/embedded/index.ts'
 import { migrate } from '../../db/migrate.ts'
 import { loadReference, seedDemoIfEmpty, upsertCameras, upsertStations, upsertUnits } from '../../db/reference.ts'
@@ -27,10 +28,10 @@ describe.each(DATABASE_TARGETS)('reference data on the %s database', (kind) => {
     const first = await seedDemoIfEmpty(db.db)
     expect(first.seeded).toBe(true)
     const demo = await readDemoFiles()
-    expect(first.counts).toEqual({ units: demo.units.length, stations: 140, cameras: 60, procedures: demo.procedures.length })
+    expect(first.counts).toEqual({ units: demo.units.length, stations: 140, cameras: 60, procedures: demo.procedures.length, reportCategories: DEMO_REPORT_CATEGORIES.length })
     expect(demo.units.length).toBeGreaterThan(50) // 29 with a boundary, the departments and the centre without
     const second = await seedDemoIfEmpty(db.db)
-    expect(second).toEqual({ seeded: false, counts: { units: 0, stations: 0, cameras: 0, procedures: 0 } })
+    expect(second).toEqual({ seeded: false, counts: { units: 0, stations: 0, cameras: 0, procedures: 0, reportCategories: 0 } })
     const { rows } = await db.db.query<{ n: number }>('SELECT count(*)::int AS n FROM stations')
     expect(rows[0]!.n).toBe(140)
   })

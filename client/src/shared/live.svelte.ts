@@ -155,7 +155,8 @@ export class LiveData {
   }
 
   #subscribe(): void {
-    this.#socket.emit('subscribe', { rooms: LIVE_CHANNELS.map((c) => c.list) }, (res) => {
+    // the wall's channels (a kiosk holds live:read only); consoles watch their scoped rooms themselves
+    this.#socket.emit('subscribe', { rooms: LIVE_CHANNELS.filter((c) => c.access === 'live:read').map((c) => c.list) }, (res) => {
       if (!res.ok) {
         console.warn('subscribe refused', res.error)
         return

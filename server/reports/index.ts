@@ -1,0 +1,79 @@
+// The citizen-report domain on the server: the consoles' REST routes, Open311 at /open311/v2, and the
+// `report-inboxes` live channel. A change committed anywhere (this server, another server, ingest's MQTT
+// intake) arrives as a frame on {root}/live/report naming the units whose inboxes changed; the channel marks
+// each of them and every unit above it, so an agency console (in its unit's room) hears of a change to its
+// agency or below, and dispatchers (in the list room) of every change. Sockets join only inboxes they may read.
+import { parseLiveReportFrame, REPORTS_CHANNEL, type ReportInboxState } from '../../contract/index.ts'
+import type { ReportConfig } from '../../core/config.ts'
+import { createLogger } from '../../core/log.ts'
+import type { DomainContext, ServerDomain } from '../shared/domain.ts'
+import { open311Routes } from './open311.ts'
+import { reportRepository } from './repository.ts'
+import { reportRoutes } from './routes.ts'
+import { ReportService } from './service.ts'
+
+const log = createLogger('reports')
+/** How often overdue reports are looked for (escalation is once per report; a minute late is fine). */
+const ESCALATION_MS = 60_000
+
+export function reportsDomain(ctx: DomainContext, config: ReportConfig): ServerDomain & { service: ReportService } {
+  const service = new ReportService(ctx.db, reportRepository(ctx.db), ctx.units, {
+    config,
+    hours: ctx.workingHours,
+    now: ctx.now,
+    announce: (units) => ctx.publishLive('report', { committedAt: ctx.now(), units: [...new Set(units.filter((u): u is string => !!u))].map((unitId) => ({ unitId, ts: ctx.now() })) }),
+  })
+  const changedAt = new Map<string, number>()
+  let newest: number | null = null
+  let lastSweep = 0
+  let sweeping = false
+  const state = (id: string): ReportInboxState | null => {
+    if (!ctx.units().some((u) => u.id === id)) return null
+    const t = changedAt.get(id)
+    return { id, changedAt: t === undefined ? null : new Date(t).toISOString() }
+  }
+  return {
+    name: 'reports',
+    channel: REPORTS_CHANNEL,
+    liveTopic: 'report',
+    service,
+    reloadReference: async () => [],
+    load: async () => {},
+    applyFrame(json) {
+      const frame = parseLiveReportFrame(json, ctx.now(), ctx.limits)
+      if (typeof frame === 'string') return frame
+      const parents = new Map(ctx.units().map((u) => [u.id, u.parentId]))
+      const changed = new Set<string>()
+      for (const { unitId } of frame.units) {
+        for (let id: string | null | undefined = unitId; id && !changed.has(id); id = parents.get(id)) {
+          if (!parents.has(id)) break
+          changed.add(id)
+          changedAt.set(id, frame.committedAt)
+        }
+      }
+      newest = Math.max(newest ?? 0, frame.committedAt)
+      return { changed, committedAt: frame.committedAt }
+    },
+    tick: (now) => {
+      // every server sweeps; the first to commit an escalation wins and the others find nothing left to do
+      if (now - lastSweep >= ESCALATION_MS && !sweeping) {
+        lastSweep = now
+        sweeping = true
+        service
+          .escalate()
+          .then((n) => n > 0 && log.info(`escalated ${n} overdue report(s) to the parent unit and the IOC`))
+          .catch((err: unknown) => log.warn('escalation sweep failed', { error: err }))
+          .finally(() => (sweeping = false))
+      }
+      return []
+    },
+    summaries: () => ctx.units().map((u) => state(u.id)!),
+    summary: state,
+    state,
+    mayWatch: (p, id) => service.mayWatch(p, id),
+    newestSeen: () => newest,
+    routes: (router) => reportRoutes(router, service),
+    appRoutes: (app) => open311Routes(app, service, { auth: ctx.authenticator, keys: config.open311Keys, now: ctx.now }),
+    baseline: async () => ({}),
+  }
+}

@@ -1,0 +1,556 @@
+// What the IOC decides about citizen reports: who sees which (dispatchers every report, agency staff their
+// agency and the units below it), what a new report is (its unit from its point, its priority from its
+// category), which transitions a caller may take (contract/reports/lifecycle.ts, by role and by scope), the SLA
+// clock of each (contract/reports/sla.ts in the working-day calendar) and the escalation of an overdue one.
+// Every transition is written with its history row and its audit entry in one transaction, then announced on
+// the broker so every server's consoles hear of it.
+import { randomBytes } from 'node:crypto'
+import {
+  createUnitLocator,
+  open311Status,
+  REPLY_TEMPLATES,
+  REPORT_ACTIONS,
+  routeReport,
+  slaStateAt,
+  suggestDuplicates,
+  transition,
+  WorkingCalendar,
+  type ConsoleReportBody,
+  type Open311View,
+  type ReportAction,
+  type RejectReason,
+  type ReportActionBody,
+  type ReportCategoriesResponse,
+  type ReportCategory,
+  type ReportContact,
+  type ReportDetail,
+  type ReportListItem,
+  type ReportListQuery,
+  type ReportListResponse,
+  type ReportSla,
+  type RoutingRule,
+  type Unit,
+  type WorkingHours,
+} from '../../contract/index.ts'
+import type { ReportConfig } from '../../core/config.ts'
+import { loadCalendarDays } from '../../db/dossier-reference.ts'
+import type { Database, Queryable } from '../../db/database.ts'
+import { writeAudit, type Actor } from '../shared/audit.ts'
+import type { Principal } from '../shared/auth.ts'
+import { HttpProblem, notFound } from '../shared/http.ts'
+import type { NewReport, ReportPatch, ReportRepository, ReportRow } from './repository.ts'
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+
+/** Who acts on a report, as the life cycle knows them. */
+type Role = 'dispatcher' | 'agency'
+
+export interface ReportServiceOptions {
+  config: ReportConfig
+  hours: WorkingHours
+  now(): number
+  /** Announces changed inboxes to every server (through the broker). */
+  announce(units: readonly (string | null)[]): void
+}
+
+/** What an intake (Open311, MQTT, the console) hands over for a new report. */
+export type Intake = Omit<NewReport, 'token' | 'unitId' | 'priority'> & { actor: Actor }
+
+export class ReportService {
+  private categoryCache: { stamp: string; categories: Map<string, ReportCategory>; rules: RoutingRule[] } | null = null
+  private calendarCache: { stamp: string; calendar: WorkingCalendar } | null = null
+  private locatorCache: { units: readonly Unit[]; locate: (p: [number, number]) => Unit | null } | null = null
+
+  constructor(
+    private readonly db: Database,
+    private readonly repo: ReportRepository,
+    private readonly units: () => readonly Unit[],
+    private readonly o: ReportServiceOptions,
+  ) {}
+
+  // --- reference -------------------------------------------------------------------------------------------
+
+  private async reference() {
+    const stamp = await this.repo.categoryStamp()
+    if (this.categoryCache?.stamp !== stamp) {
+      const [categories, rules] = await Promise.all([this.repo.categories(), this.repo.routes()])
+      this.categoryCache = { stamp, categories: new Map(categories.map((c) => [c.code, c])), rules }
+    }
+    return this.categoryCache
+  }
+
+  async calendar(): Promise<WorkingCalendar> {
+    const r = await this.db.query(`SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') AS s FROM calendar_days`)
+    const stamp = r.rows[0].s as string
+    if (this.calendarCache?.stamp !== stamp) this.calendarCache = { stamp, calendar: new WorkingCalendar(this.o.hours, [], await loadCalendarDays(this.db)) }
+    return this.calendarCache.calendar
+  }
+
+  private root(): Unit {
+    const root = this.units().find((u) => u.parentId === null)
+    if (!root) throw new HttpProblem(503, { code: 'unavailable', message: 'no unit tree loaded yet' })
+    return root
+  }
+
+  private unitName(id: string | null): string | null {
+    if (id === null) return null
+    return this.units().find((u) => u.id === id)?.name ?? id
+  }
+
+  private subtree(id: string): Set<string> {
+    const children = new Map<string, string[]>()
+    for (const u of this.units()) if (u.parentId) children.set(u.parentId, [...(children.get(u.parentId) ?? []), u.id])
+    const out = new Set<string>()
+    const stack = [id]
+    while (stack.length) {
+      const x = stack.pop()!
+      if (out.has(x)) continue
+      out.add(x)
+      stack.push(...(children.get(x) ?? []))
+    }
+    return out
+  }
+
+  private locate(lat: number | null, lon: number | null): string | null {
+    if (lat === null || lon === null) return null
+    const units = this.units()
+    if (this.locatorCache?.units !== units) this.locatorCache = { units, locate: createUnitLocator(units as Unit[]) }
+    return this.locatorCache.locate([lon, lat])?.id ?? null
+  }
+
+  // --- who may see and do what ------------------------------------------------------------------------------
+
+  /** The agencies whose reports `p` reads: null for every report (dispatchers, admins). */
+  scope(p: Principal): Set<string> | null {
+    if (p.permissions.has('reports:dispatch')) return null
+    if (p.permissions.has('reports:handle') && p.agencyUnitId) return this.subtree(p.agencyUnitId)
+    throw new HttpProblem(403, { code: 'forbidden', message: `${p.name} has no agency: an admin sets the agency of agency staff` })
+  }
+
+  /** Whether a socket of `p` may join an inbox room (`id`) or the list of every inbox (`id` null). */
+  mayWatch(p: Principal, id: string | null): string | null {
+    if (p.permissions.has('reports:dispatch')) return null
+    if (id === null) return 'report-inboxes: only dispatchers watch every inbox; join report-inbox:<your agency>'
+    if (p.permissions.has('reports:handle') && p.agencyUnitId && this.subtree(p.agencyUnitId).has(id)) return null
+    return `report-inbox:${id}: outside your agency (${p.agencyUnitId ?? 'none'})`
+  }
+
+  private visible(p: Principal, r: ReportRow): boolean {
+    const scope = this.scope(p)
+    return scope === null || (r.agencyId !== null && scope.has(r.agencyId))
+  }
+
+  private roleFor(p: Principal, action: ReportAction): Role | null {
+    const by = REPORT_ACTIONS[action].by
+    if (by === 'dispatcher' && p.permissions.has('reports:dispatch')) return 'dispatcher'
+    if (by === 'agency' && p.permissions.has('reports:handle')) return 'agency'
+    return null
+  }
+
+  private actionsFor(p: Principal, r: ReportRow): ReportAction[] {
+    const out: ReportAction[] = []
+    for (const action of Object.keys(REPORT_ACTIONS) as ReportAction[]) {
+      const role = this.roleFor(p, action)
+      if (!role) continue
+      if (role === 'agency' && !(r.agencyId !== null && p.agencyUnitId !== null && this.subtree(p.agencyUnitId).has(r.agencyId))) continue
+      if (transition(this.situation(r), action, role).ok) out.push(action)
+    }
+    return out
+  }
+
+  private situation(r: ReportRow) {
+    return { state: r.state, extensionPending: r.extensionPending, satisfied: r.satisfied }
+  }
+
+  // --- SLA ---------------------------------------------------------------------------------------------------
+
+  private slaOf(r: ReportRow, cal: WorkingCalendar, T: number): ReportSla {
+    const s = slaStateAt(
+      { level: r.priority, category: r.categoryCode, forwardedAt: r.forwardedAt, acceptedAt: r.acceptedAt, resolvedAt: r.resolvedAt, extendedUntil: r.extensionUntil },
+      T,
+      this.o.config.sla,
+      cal,
+    )
+    return { phase: s.phase, state: r.state === 'returned' ? 'none' : s.state, dueBy: iso(s.dueBy) }
+  }
+
+  // --- reads -------------------------------------------------------------------------------------------------
+
+  private async item(r: ReportRow, cal: WorkingCalendar, T: number): Promise<ReportListItem> {
+    const ref = await this.reference()
+    return {
+      id: r.id,
+      state: r.state,
+      categoryCode: r.categoryCode,
+      categoryName: ref.categories.get(r.categoryCode)?.name ?? r.categoryCode,
+      priority: r.priority,
+      description: r.description,
+      address: r.address,
+      lat: r.lat,
+      lon: r.lon,
+      unitId: r.unitId,
+      unitName: this.unitName(r.unitId),
+      agencyId: r.agencyId,
+      agencyName: this.unitName(r.agencyId),
+      source: r.source,
+      receivedAt: iso(r.receivedAt)!,
+      updatedAt: iso(r.updatedAt)!,
+      sla: this.slaOf(r, cal, T),
+      extensionPending: r.extensionPending,
+      escalated: r.escalatedAt !== null,
+      mediaUrls: r.mediaUrls,
+    }
+  }
+
+  async list(p: Principal, q: ReportListQuery): Promise<ReportListResponse> {
+    const scope = this.scope(p)
+    if (q.agency && scope && !scope.has(q.agency)) throw new HttpProblem(403, { code: 'forbidden', field: 'agency', message: `agency: '${q.agency}' is outside your agency` })
+    const agencies = q.agency ? [...this.subtree(q.agency)] : scope ? [...scope] : null
+    const rows = await this.repo.queue({ agencies, states: q.state ?? null, closed: q.status === 'all' ? null : q.status === 'closed', category: q.category ?? null, q: q.q ?? null })
+    const cal = await this.calendar()
+    const T = this.o.now()
+    let items = await Promise.all(rows.map((r) => this.item(r, cal, T)))
+    if (q.sla) items = items.filter((i) => i.sla.state === q.sla)
+    // the most pressing first: overdue, then due soon, then the newest
+    const rank = { overdue: 0, due_soon: 1, in_time: 2, none: 3 } as const
+    items.sort((a, b) => rank[a.sla.state] - rank[b.sla.state] || b.receivedAt.localeCompare(a.receivedAt))
+    const start = (q.page - 1) * q.pageSize
+    return { total: items.length, page: q.page, pageSize: q.pageSize, items: items.slice(start, start + q.pageSize) }
+  }
+
+  async detail(p: Principal, id: string): Promise<ReportDetail> {
+    const r = await this.repo.byId(id)
+    if (!r || !this.visible(p, r)) throw notFound('id', `report ${id} does not exist or is not in your inbox`)
+    return this.detailOf(p, r)
+  }
+
+  private async detailOf(p: Principal, r: ReportRow): Promise<ReportDetail> {
+    const cal = await this.calendar()
+    const T = this.o.now()
+    const events = await this.repo.events(r.id)
+    const dispatcher = p.permissions.has('reports:dispatch')
+    let duplicates: ReportDetail['duplicates'] = []
+    let proposedRoute: ReportDetail['proposedRoute'] = null
+    if (dispatcher) {
+      duplicates = await this.duplicatesOf(r)
+      const ref = await this.reference()
+      const route = routeReport(this.units(), ref.rules, r.unitId, r.categoryCode, this.root().id)
+      proposedRoute = { agencyId: route.agencyId, agencyName: this.unitName(route.agencyId)!, byRule: route.rule !== null }
+    }
+    return {
+      ...(await this.item(r, cal, T)),
+      result: r.result,
+      statusNotes: r.statusNotes,
+      rejectReason: r.rejectReason,
+      duplicateOf: r.duplicateOf,
+      satisfied: r.satisfied,
+      ratingComment: r.ratingComment,
+      extensionUntil: iso(r.extensionPending ? r.extensionRequested : r.extensionUntil),
+      attributes: r.attributes,
+      hasContact: r.hasContact,
+      events: events.map((e) => ({ at: iso(e.at)!, action: e.action, fromState: e.fromState, toState: e.toState, actorName: e.actorName, actorKind: e.actorKind, agencyId: e.agencyId, note: e.note, public: e.public })),
+      duplicates,
+      proposedRoute,
+      actions: this.actionsFor(p, r),
+    }
+  }
+
+  private async duplicatesOf(r: ReportRow): Promise<ReportDetail['duplicates']> {
+    if (r.lat === null || r.lon === null) return []
+    const policy = this.o.config.duplicates
+    const candidates = await this.repo.openNear(r.categoryCode, r.receivedAt - policy.withinMs, r.receivedAt)
+    const byId = new Map(candidates.map((c) => [c.id, c]))
+    const toCandidate = (c: ReportRow) => ({ id: c.id, category: c.categoryCode, position: [c.lon!, c.lat!] as [number, number], receivedAt: c.receivedAt, open: true })
+    return suggestDuplicates({ ...toCandidate(r), position: [r.lon, r.lat] }, candidates.map(toCandidate), policy).map((d) => {
+      const c = byId.get(d.id)!
+      return { id: d.id, meters: d.meters, description: c.description.slice(0, 200), state: c.state, receivedAt: iso(c.receivedAt)! }
+    })
+  }
+
+  /** The reporter's contact details: dispatchers only, and every read is in the audit log. */
+  async contact(p: Principal, ip: string | null, id: string): Promise<ReportContact> {
+    const c = await this.repo.contact(id)
+    if (c === null) throw notFound('id', `report ${id} does not exist`)
+    await writeAudit(this.db, { kind: p.kind, id: p.id, name: p.name, ip }, { action: 'report.contact.read', targetType: 'report', targetId: id })
+    const name = [c.first_name, c.last_name].filter(Boolean).join(' ') || (c.name ?? null)
+    return { name, phone: c.phone ?? null, email: c.email ?? null, deviceId: c.device_id ?? null }
+  }
+
+  async categoriesView(): Promise<ReportCategoriesResponse> {
+    const ref = await this.reference()
+    const agencies = this.units().map((u) => ({ id: u.id, name: u.name, type: u.type }))
+    return { categories: [...ref.categories.values()], templates: REPLY_TEMPLATES.map((t) => ({ ...t })), agencies }
+  }
+
+  async categoryList(): Promise<ReportCategory[]> {
+    return [...(await this.reference()).categories.values()]
+  }
+
+  // --- intake ------------------------------------------------------------------------------------------------
+
+  /** Stores a new report (idempotent on a pushing system's channel and id); the caller has validated its fields. */
+  async create(n: Intake): Promise<{ row: ReportRow; created: boolean }> {
+    const ref = await this.reference()
+    const category = ref.categories.get(n.categoryCode)
+    if (!category) throw new HttpProblem(400, { code: 'bad_request', field: 'service_code', message: `service_code: '${n.categoryCode.slice(0, 64)}' is not a category (see services.json)` })
+    const unitId = this.locate(n.lat, n.lon)
+    const result = await this.db.transaction(async (tx: Queryable) => {
+      const { actor, ...fields } = n
+      const stored = await this.repo.insert(tx, { ...fields, token: randomBytes(12).toString('base64url'), priority: category.priority, unitId, state: 'new', agencyId: null })
+      if (stored.created) {
+        await this.repo.addEvent(tx, stored.row.id, { action: 'submit', fromState: null, toState: 'new', actorKind: actor.kind, actorId: actor.id, actorName: actor.name, agencyId: null, note: null, public: false })
+        await writeAudit(tx, actor, { action: 'report.create', targetType: 'report', targetId: stored.row.id, after: { category: n.categoryCode, source: n.source, unitId } })
+      }
+      return stored
+    })
+    if (result.created) this.o.announce([this.root().id])
+    return result
+  }
+
+  async createFromConsole(p: Principal, ip: string | null, b: ConsoleReportBody): Promise<ReportDetail> {
+    const contact: Record<string, string> = {}
+    if (b.contact.name) contact.name = b.contact.name
+    if (b.contact.phone) contact.phone = b.contact.phone
+    if (b.contact.email) contact.email = b.contact.email
+    const { row } = await this.create({
+      source: 'console',
+      channelId: null,
+      externalId: null,
+      categoryCode: b.categoryCode,
+      description: b.description,
+      lat: b.lat ?? null,
+      lon: b.lon ?? null,
+      address: b.address ?? null,
+      contact,
+      mediaUrls: [],
+      attributes: {},
+      receivedAt: this.o.now(),
+      apiKeyId: null,
+      actor: { kind: p.kind, id: p.id, name: p.name, ip },
+    })
+    return this.detailOf(p, row)
+  }
+
+  // --- transitions -------------------------------------------------------------------------------------------
+
+  async act(p: Principal, ip: string | null, id: string, b: ReportActionBody): Promise<ReportDetail> {
+    const role = this.roleFor(p, b.action)
+    if (!role) throw new HttpProblem(403, { code: 'forbidden', field: 'action', message: `action: '${b.action}' is for the ${REPORT_ACTIONS[b.action].by}, which ${p.name} is not` })
+    const T = this.o.now()
+    const ref = await this.reference()
+    const changed: (string | null)[] = []
+    const row = await this.db.transaction(async (tx: Queryable) => {
+      const r = await this.repo.forUpdate(tx, id)
+      if (!r || !this.visible(p, r)) throw notFound('id', `report ${id} does not exist or is not in your inbox`)
+      if (role === 'agency' && !(r.agencyId !== null && p.agencyUnitId !== null && this.subtree(p.agencyUnitId).has(r.agencyId))) {
+        throw new HttpProblem(403, { code: 'forbidden', field: 'action', message: `action: report ${id} is with ${r.agencyId ?? 'no agency'}, not your agency` })
+      }
+      const t = transition(this.situation(r), b.action, role)
+      if (!t.ok) throw new HttpProblem(409, { code: 'conflict', field: 'action', message: t.reason })
+      const patch: ReportPatch = { state: t.to }
+      let note: string | null = 'note' in b ? (b.note ?? null) : null
+      let isPublic = false
+      switch (b.action) {
+        case 'classify': {
+          if (b.categoryCode !== undefined) {
+            const c = ref.categories.get(b.categoryCode)
+            if (!c) throw new HttpProblem(400, { code: 'bad_request', field: 'categoryCode', message: `categoryCode: '${b.categoryCode}' is not a category` })
+            patch.categoryCode = c.code
+            patch.priority = b.priority ?? c.priority
+          } else if (b.priority) patch.priority = b.priority
+          break
+        }
+        case 'forward': {
+          if (!this.units().some((u) => u.id === b.agencyId)) throw new HttpProblem(400, { code: 'bad_request', field: 'agencyId', message: `agencyId: '${b.agencyId}' is not a unit` })
+          patch.agencyId = b.agencyId
+          patch.forwardedAt = T
+          patch.acceptedAt = null
+          patch.escalatedAt = null
+          patch.statusNotes = `Đã chuyển đến ${this.unitName(b.agencyId)} xử lý.`
+          isPublic = true
+          note = note ?? patch.statusNotes
+          break
+        }
+        case 'reject': {
+          patch.rejectReason = b.reason
+          patch.closedAt = T
+          patch.statusNotes = b.note ?? REJECT_NOTES[b.reason]
+          isPublic = true
+          note = patch.statusNotes
+          break
+        }
+        case 'mark_duplicate': {
+          if (b.duplicateOf === id) throw new HttpProblem(400, { code: 'bad_request', field: 'duplicateOf', message: 'duplicateOf: a report cannot duplicate itself' })
+          const original = await this.repo.byId(b.duplicateOf, tx)
+          if (!original) throw new HttpProblem(400, { code: 'bad_request', field: 'duplicateOf', message: `duplicateOf: report ${b.duplicateOf} does not exist` })
+          patch.duplicateOf = original.id
+          patch.agencyId = original.agencyId
+          patch.closedAt = T
+          patch.statusNotes = `Trùng với phản ánh số ${original.id}; kết quả xử lý được cập nhật cùng phản ánh đó.`
+          isPublic = true
+          note = note ?? patch.statusNotes
+          break
+        }
+        case 'accept':
+          patch.acceptedAt = T
+          patch.statusNotes = `${this.unitName(r.agencyId)} đã tiếp nhận và đang xử lý.`
+          isPublic = true
+          break
+        case 'return':
+          patch.agencyId = null
+          patch.forwardedAt = null
+          patch.acceptedAt = null
+          changed.push(r.agencyId)
+          break
+        case 'note':
+          isPublic = b.public
+          if (b.public) patch.statusNotes = b.note
+          break
+        case 'request_extension': {
+          const until = Date.parse(b.until)
+          if (until <= T) throw new HttpProblem(400, { code: 'bad_request', field: 'until', message: 'until: the new deadline must be in the future' })
+          patch.extensionPending = true
+          patch.extensionRequested = until
+          note = `${b.note} (đề nghị gia hạn đến ${new Date(until).toISOString()})`
+          break
+        }
+        case 'approve_extension':
+          patch.extensionPending = false
+          patch.extensionUntil = r.extensionRequested
+          patch.extensionRequested = null
+          break
+        case 'refuse_extension':
+          patch.extensionPending = false
+          patch.extensionRequested = null
+          break
+        case 'resolve':
+          patch.result = b.result
+          patch.mediaUrls = [...r.mediaUrls, ...b.mediaUrls]
+          patch.resolvedAt = T
+          patch.statusNotes = b.result
+          note = b.result
+          isPublic = true
+          break
+        case 'publish':
+          patch.closedAt = r.closedAt ?? T
+          isPublic = true
+          break
+        case 'reopen':
+          patch.resolvedAt = null
+          patch.closedAt = null
+          patch.acceptedAt = null
+          patch.forwardedAt = null
+          patch.satisfied = null
+          break
+      }
+      await this.repo.update(tx, id, patch)
+      await this.repo.addEvent(tx, id, { action: b.action, fromState: r.state, toState: t.to, actorKind: p.kind, actorId: p.id, actorName: p.name, agencyId: patch.agencyId ?? r.agencyId, note, public: isPublic })
+      await writeAudit(tx, { kind: p.kind, id: p.id, name: p.name, ip }, { action: `report.${b.action}`, targetType: 'report', targetId: id, before: { state: r.state, agencyId: r.agencyId }, after: { state: t.to, agencyId: patch.agencyId ?? r.agencyId, note } })
+      if (b.action === 'publish' || b.action === 'resolve') await this.closeDuplicates(tx, r, patch, p)
+      changed.push(r.agencyId, patch.agencyId ?? null)
+      return (await this.repo.byId(id, tx))!
+    })
+    this.o.announce([this.root().id, ...changed])
+    return this.detailOf(p, row)
+  }
+
+  /** Merged reports follow their original: its result reaches every reporter. */
+  private async closeDuplicates(tx: Queryable, original: ReportRow, patch: ReportPatch, p: Principal): Promise<void> {
+    const r = await tx.query(`SELECT id::text AS id FROM reports WHERE duplicate_of = $1::bigint`, [original.id])
+    for (const { id } of r.rows as { id: string }[]) {
+      await this.repo.update(tx, id, { statusNotes: patch.statusNotes ?? original.statusNotes, result: patch.result ?? original.result })
+      await this.repo.addEvent(tx, id, { action: 'original_updated', fromState: 'duplicate', toState: 'duplicate', actorKind: p.kind, actorId: p.id, actorName: p.name, agencyId: original.agencyId, note: patch.statusNotes ?? null, public: true })
+    }
+  }
+
+  /** A citizen's rating of a published report, by the token they were given. */
+  async rate(token: string, satisfied: boolean, comment: string | null): Promise<ReportRow> {
+    const r = await this.repo.byToken(token)
+    if (!r) throw notFound('token', 'no report has this token')
+    const t = transition(this.situation(r), 'rate', 'citizen')
+    if (!t.ok) throw new HttpProblem(409, { code: 'conflict', field: 'token', message: t.reason })
+    await this.db.transaction(async (tx: Queryable) => {
+      await this.repo.update(tx, r.id, { state: t.to, satisfied, ratingComment: comment })
+      await this.repo.addEvent(tx, r.id, { action: 'rate', fromState: r.state, toState: t.to, actorKind: 'citizen', actorId: null, actorName: 'citizen', agencyId: r.agencyId, note: comment, public: false })
+    })
+    this.o.announce([this.root().id, r.agencyId])
+    return (await this.repo.byId(r.id))!
+  }
+
+  // --- escalation --------------------------------------------------------------------------------------------
+
+  /** Marks overdue reports escalated (to the agency's parent unit and the IOC), once each; returns how many. */
+  async escalate(): Promise<number> {
+    const running = await this.repo.running()
+    if (running.length === 0) return 0
+    const cal = await this.calendar()
+    const T = this.o.now()
+    const overdue = running.filter((r) => this.slaOf(r, cal, T).state === 'overdue')
+    if (overdue.length === 0) return 0
+    const notify: (string | null)[] = [this.root().id]
+    await this.db.transaction(async (tx: Queryable) => {
+      for (const r of overdue) {
+        const parent = this.units().find((u) => u.id === r.agencyId)?.parentId ?? null
+        await this.repo.update(tx, r.id, { escalatedAt: T })
+        await this.repo.addEvent(tx, r.id, {
+          action: 'escalate',
+          fromState: r.state,
+          toState: r.state,
+          actorKind: 'system',
+          actorId: null,
+          actorName: 'system',
+          agencyId: r.agencyId,
+          note: `Quá hạn ${this.slaOf(r, cal, T).phase === 'accept' ? 'tiếp nhận' : 'xử lý'}: báo cáo ${this.unitName(parent) ?? 'cấp trên'} và Trung tâm IOC.`,
+          public: false,
+        })
+        notify.push(r.agencyId, parent)
+      }
+    })
+    this.o.announce(notify)
+    return overdue.length
+  }
+
+  // --- Open311 -----------------------------------------------------------------------------------------------
+
+  async open311View(r: ReportRow): Promise<Open311View> {
+    const ref = await this.reference()
+    const cal = await this.calendar()
+    const sla = this.slaOf(r, cal, this.o.now())
+    return {
+      id: r.id,
+      state: r.state,
+      categoryCode: r.categoryCode,
+      categoryName: ref.categories.get(r.categoryCode)?.name ?? r.categoryCode,
+      description: r.description,
+      agencyName: this.unitName(r.agencyId) ?? this.root().name,
+      statusNotes: r.statusNotes,
+      receivedAt: r.receivedAt,
+      updatedAt: r.updatedAt,
+      expectedAt: open311Status(r.state) === 'closed' ? null : sla.dueBy === null ? null : Date.parse(sla.dueBy),
+      address: r.address,
+      lat: r.lat,
+      lon: r.lon,
+      mediaUrl: r.mediaUrls[0] ?? null,
+    }
+  }
+
+  async search(f: { ids: string[] | null; codes: string[] | null; from: number; to: number; closed: boolean | null; limit: number }): Promise<ReportRow[]> {
+    return this.repo.search(f)
+  }
+
+  byId(id: string): Promise<ReportRow | null> {
+    return this.repo.byId(id)
+  }
+
+  byToken(token: string): Promise<ReportRow | null> {
+    return this.repo.byToken(token)
+  }
+}
+
+const REJECT_NOTES: Record<RejectReason, string> = {
+  out_of_scope: 'Nội dung không thuộc phạm vi tiếp nhận phản ánh, kiến nghị của hệ thống.',
+  spam: 'Phản ánh không có nội dung cụ thể để xử lý.',
+  complaint_or_denunciation:
+    'Nội dung là khiếu nại, tố cáo: không xử lý qua kênh phản ánh, kiến nghị. Đề nghị gửi đơn theo Luật Khiếu nại 2011 hoặc Luật Tố cáo 2018 đến Ban Tiếp công dân tỉnh hoặc cơ quan có thẩm quyền giải quyết.',
+}
+
