@@ -13,13 +13,14 @@ import { ENVIRONMENT_ALERT_RULES, ENVIRONMENT_WIDGETS } from './environment/widg
 import { DOSSIER_DEAD_LETTER_CODES, DOSSIER_INPUT } from './dossiers/feed.ts'
 import { DOSSIERS_CHANNEL } from './dossiers/live.ts'
 import { DOSSIER_WIDGETS } from './dossiers/widgets.ts'
+import { REPORT_DEAD_LETTER_CODES, REPORT_INPUT } from './reports/feed.ts'
 import { REPORTS_CHANNEL } from './reports/live.ts'
 import { SHARED_DEAD_LETTER_CODES } from './shared/ingest.ts'
 import type { LiveChannel } from './shared/live.ts'
 import { buildTopicMap, DEFAULT_TOPIC_ROOT, type TopicMap } from './shared/topics.ts'
 
 // --- MQTT input -------------------------------------------------------------------------------------------
-export const INPUT_SEGMENTS = [ENVIRONMENT_INPUT, CAMERA_INPUT, DOSSIER_INPUT] as const
+export const INPUT_SEGMENTS = [ENVIRONMENT_INPUT, CAMERA_INPUT, DOSSIER_INPUT, REPORT_INPUT] as const
 export type InputSegment = (typeof INPUT_SEGMENTS)[number]
 
 /** The topic layout of every registered input under `root`. */
@@ -27,7 +28,7 @@ export function topicMap(root: string = DEFAULT_TOPIC_ROOT): TopicMap<InputSegme
   return buildTopicMap(root, INPUT_SEGMENTS)
 }
 
-export const DEAD_LETTER_CODES = [...SHARED_DEAD_LETTER_CODES, ...ENVIRONMENT_DEAD_LETTER_CODES, ...CAMERA_DEAD_LETTER_CODES, ...DOSSIER_DEAD_LETTER_CODES] as const
+export const DEAD_LETTER_CODES = [...SHARED_DEAD_LETTER_CODES, ...ENVIRONMENT_DEAD_LETTER_CODES, ...CAMERA_DEAD_LETTER_CODES, ...DOSSIER_DEAD_LETTER_CODES, ...REPORT_DEAD_LETTER_CODES] as const
 export type DeadLetterCode = (typeof DEAD_LETTER_CODES)[number]
 
 // --- live channels (contract/events.ts composes them into the Socket.IO event maps) ------------------------

@@ -9,6 +9,7 @@ import { loadReference } from '../../db/reference.ts'
 import { serverOptions, startServer, type RunningServer } from '../../server/service.ts'
 import { SYSTEM } from '../../server/shared/audit.ts'
 import { closeStack, openStack, STACK_TARGETS, type Stack, type StackTarget } from '../helpers/stack.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 const OPEN311_KEY = 'citizen-app-key-0123456789'
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+07:00$/
@@ -160,6 +161,37 @@ describe('citizen reports', () => {
       expect((await get311(`requests.json?service_request_id=${id}`)).body.map((r: { service_request_id: string }) => r.service_request_id)).toEqual([id])
       expect((await get311('requests.json?status=pending')).body).toEqual([{ code: 400, description: expect.stringMatching(/^status: expected 'open' or 'closed'/) }])
       expect((await get311('requests.json?start_date=yesterday')).status).toBe(400)
+    })
+  })
+
+  describe('MQTT intake', () => {
+    it('stores pushed reports once per (channel, externalId) and dead-letters the bad ones with their reason', async () => {
+      const ts = new Date().toISOString()
+      const message = [
+        { externalId: '1022-0001', ts, service_code: 'water', lat: point.lat, long: point.lon, description: 'Vỡ ống nước trước số 12', phone: '0987654321' },
+        { externalId: '1022-0002', ts, service_code: 'no-such-category', lat: point.lat, long: point.lon, description: 'x' },
+        { ts, service_code: 'water', address_string: 'Hồng Gai', description: 'no id' },
+        { externalId: '1022-0003', ts, service_code: 'water', description: 'no place' },
+      ]
+      const topic = `${stack.topicRoot}/report/callcentre-1022`
+      const letters = async () => (await t0.db.db.query(`SELECT code, reason FROM dead_letters WHERE topic = $1 ORDER BY id`, [topic])).rows
+      await stack.pub.publishAsync(topic, JSON.stringify(message), { qos: 1 })
+      await waitFor(letters, (rows) => rows.length === 3, 'three dead letters', 20_000)
+      await stack.pub.publishAsync(topic, JSON.stringify(message.slice(0, 1)), { qos: 1 })
+      const stored = async () => (await t0.db.db.query(`SELECT id::text AS id, source, unit_id, state, contact FROM reports WHERE channel_id = 'callcentre-1022'`)).rows
+      await waitFor(stored, (rows) => rows.length === 1, 'the report stored', 20_000)
+      // parse problems are written before the transaction's refusals: compare regardless of order
+      expect(await letters()).toEqual(expect.arrayContaining([
+        { code: 'unknown_category', reason: "1022-0002: category 'no-such-category' is not one of the IOC's (GET /open311/v2/services.json)" },
+        { code: 'wrong_type', reason: expect.stringMatching(/^\[2\]\.externalId: expected the sender’s own id, as text/) },
+        { code: 'invalid_shape', reason: expect.stringMatching(/^\[3\]\.lat: expected a location: lat and long, or address_string/) },
+      ]))
+      // the resend changed nothing, and the console sees the report with its history
+      await new Promise((r) => setTimeout(r, 500))
+      const rows = await stored()
+      expect(rows).toEqual([{ id: expect.any(String), source: 'mqtt', unit_id: ward, state: 'new', contact: { phone: '0987654321' } }])
+      const detail = await as('dispatcher', `/api/reports/${rows[0].id}`)
+      expect(detail.body).toMatchObject({ source: 'mqtt', categoryCode: 'water', priority: 'urgent', events: [{ action: 'submit', actorName: 'callcentre-1022' }] })
     })
   })
 
