@@ -266,6 +266,22 @@ describe('citizen reports', () => {
       expect(JSON.stringify((await as('dispatcher', `/api/reports/${id}`)).body)).not.toMatch(/0912345678/)
     })
 
+    it('escalates a report its agency left unaccepted past 8 working hours, once, to the parent unit and the IOC', async () => {
+      const { service_request_id: id } = await newReport({ description: 'Mất điện cả khu phố' })
+      await act('dispatcher', id, { action: 'classify' })
+      await act('dispatcher', id, { action: 'forward', agencyId: 'QN-DLQN' })
+      // forwarded two weeks ago: far past the accept deadline whatever today's calendar
+      await t0.db.db.query(`UPDATE reports SET forwarded_at = now() - interval '14 days' WHERE id = $1::bigint`, [id])
+      const reports = stack.server.domains.find((d) => d.name === 'reports') as unknown as { service: { escalate(): Promise<number> } }
+      expect(await reports.service.escalate()).toBeGreaterThanOrEqual(1)
+      expect(await reports.service.escalate()).toBe(0)
+      const r = await as('dispatcher', `/api/reports/${id}`)
+      expect(r.body).toMatchObject({ escalated: true, sla: { phase: 'accept', state: 'overdue' } })
+      expect(r.body.events.at(-1)).toMatchObject({ action: 'escalate', actorName: 'system', note: expect.stringMatching(/Quá hạn tiếp nhận: báo cáo Tỉnh Quảng Ninh và Trung tâm IOC/) })
+      const overdue = await as('power', '/api/reports?sla=overdue')
+      expect(overdue.body.items.map((i: { id: string }) => i.id)).toContain(id)
+    })
+
     it('rejects a formal complaint with the legal channel in the status notes', async () => {
       const { service_request_id: id } = await newReport({ service_code: 'admin-service', description: 'Tôi khiếu nại quyết định thu hồi đất' })
       const r = await act('dispatcher', id, { action: 'reject', reason: 'complaint_or_denunciation' })

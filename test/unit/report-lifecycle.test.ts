@@ -2,7 +2,7 @@
 // refused with the states it is allowed from, and deadlines skip nights, weekends and holidays.
 import { describe, expect, it } from 'vitest'
 import { REPORT_ACTIONS, REPORT_STATES, open311Status, transition, type ReportAction, type ReportActor, type ReportState } from '../../contract/reports/lifecycle.ts'
-import { DEFAULT_SLA_POLICY, deadlines, outcome, slaStateAt, type SlaTimes } from '../../contract/reports/sla.ts'
+import { DEFAULT_SLA, DEFAULT_SLA_POLICY, deadlines, outcome, parseSlaPolicy, slaStateAt, type SlaTimes } from '../../contract/reports/sla.ts'
 import { DEFAULT_WORKING_HOURS, WorkingCalendar } from '../../contract/shared/calendar.ts'
 import { vietnamHolidays } from '../../contract/shared/holidays.ts'
 
@@ -106,5 +106,21 @@ describe('report deadlines in working hours', () => {
     const policy = { ...DEFAULT_SLA_POLICY, categories: { power: { resolveHours: 2 } } }
     const d = deadlines(times({ level: 'normal', category: 'power', acceptedAt: at('2026-03-10T08:00:00') }), policy, calendar)
     expect(iso(d.resolveBy)).toBe('2026-03-10T10:00')
+  })
+})
+
+describe('REPORT_SLA', () => {
+  it('replaces a level’s spans and sets a category’s own, in working hours or days', () => {
+    const p = parseSlaPolicy('normal=8h/10d, power=4h/2h')
+    expect(p).toEqual({ levels: { ...DEFAULT_SLA, normal: { acceptHours: 8, resolveHours: 80 } }, categories: { power: { acceptHours: 4, resolveHours: 2 } } })
+  })
+
+  it('names the part it cannot read', () => {
+    expect(parseSlaPolicy('urgent=8h/4x')).toBe("'urgent=8h/4x' is not <level or category>=<accept>/<resolve> with spans like 8h or 15d")
+    expect(parseSlaPolicy('urgent=0h/4h')).toMatch(/^'urgent=0h\/4h' is not/)
+  })
+
+  it('is the default policy when empty', () => {
+    expect(parseSlaPolicy('')).toEqual({ levels: DEFAULT_SLA, categories: {} })
   })
 })
