@@ -15,6 +15,7 @@ import { DOSSIERS_CHANNEL } from './dossiers/live.ts'
 import { DOSSIER_WIDGETS } from './dossiers/widgets.ts'
 import { REPORT_DEAD_LETTER_CODES, REPORT_INPUT } from './reports/feed.ts'
 import { REPORTS_CHANNEL } from './reports/live.ts'
+import { REPORT_WIDGETS } from './reports/widgets.ts'
 import { SHARED_DEAD_LETTER_CODES } from './shared/ingest.ts'
 import type { LiveChannel } from './shared/live.ts'
 import { buildTopicMap, DEFAULT_TOPIC_ROOT, type TopicMap } from './shared/topics.ts'
@@ -39,7 +40,7 @@ export const MAP_LAYERS = [STATIONS_CHANNEL.list, CAMERAS_CHANNEL.list] as const
 export type MapLayer = (typeof MAP_LAYERS)[number]
 
 // --- dashboard widgets and alert rules (contract/dashboard.ts composes them) ---------------------------------
-export const DOMAIN_WIDGETS = { ...ENVIRONMENT_WIDGETS, ...CAMERA_WIDGETS, ...DOSSIER_WIDGETS }
+export const DOMAIN_WIDGETS = { ...ENVIRONMENT_WIDGETS, ...CAMERA_WIDGETS, ...DOSSIER_WIDGETS, ...REPORT_WIDGETS }
 export const DOMAIN_ALERT_RULES = { ...ENVIRONMENT_ALERT_RULES, ...CAMERA_ALERT_RULES }
 
 // --- KPI tiles ----------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 import { camerasWall } from './cameras/index.ts'
 import { dossiersWall } from './dossiers/index.ts'
 import { environmentWall } from './environment/index.ts'
+import { reportsWall } from './reports/wall.ts'
 import type { WallDomain } from './shared/domain.ts'
 
-export const WALL_DOMAINS: readonly WallDomain[] = [environmentWall, camerasWall, dossiersWall]
+export const WALL_DOMAINS: readonly WallDomain[] = [environmentWall, camerasWall, dossiersWall, reportsWall]

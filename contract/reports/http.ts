@@ -6,6 +6,7 @@
 import { route, write } from '../shared/routes.ts'
 import { z } from '../shared/schema.ts'
 import type { ReportCategory } from './categories.ts'
+import type { ReportWallResponse } from './widgets.ts'
 import { REJECT_REASONS, REPORT_STATES, type ReportAction, type ReportState } from './lifecycle.ts'
 import { PRIORITY_LEVELS, type PriorityLevel, type SlaState } from './sla.ts'
 
@@ -170,6 +171,7 @@ export const REPORT_ROUTES = {
   reports: route<Partial<ReportListQuery>, ReportListResponse>()('/api/reports', 'reports:read'),
   report: route<Record<string, never>, ReportDetail>()('/api/reports/:id', 'reports:read'),
   reportContact: route<Record<string, never>, ReportContact>()('/api/reports/:id/contact', 'reports:dispatch'),
+  reportWall: route<Record<string, never>, ReportWallResponse>()('/api/reports/today', 'live:read'),
   reportCategories: route<Record<string, never>, ReportCategoriesResponse>()('/api/report-categories', 'reports:read'),
   reportCreate: write<ConsoleReportBody, ReportDetail>()('POST', '/api/reports', 'reports:dispatch'),
   reportAction: write<ReportActionBody, ReportDetail>()('POST', '/api/reports/:id/actions', 'reports:read'),

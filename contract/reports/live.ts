@@ -1,6 +1,6 @@
 // What consoles see live of citizen reports: which inboxes changed, and when. An inbox is a unit: the agency's
 // own (`report-inbox:<unitId>`, which hears of changes to it and to every unit below it) or, for dispatchers,
-// the list room `report-inboxes` (every inbox). Consoles refetch their scoped list over REST on a change, so
+// the list room `report-inboxes` (every inbox; the wall's report widgets follow it too). Consoles refetch their scoped list over REST on a change, so
 // the channel carries no report and no personal data, and a socket can only join inboxes its principal may read.
 
 import type { IngestLimits } from '../shared/ingest.ts'
@@ -15,7 +15,12 @@ export interface ReportInboxState {
   changedAt: string | null
 }
 
-export const REPORTS_CHANNEL = liveChannel<ReportInboxState, ReportInboxState>()('report-inboxes', 'report-inbox', 'reports:read')
+/**
+ * Any signed-in principal may ask; the server decides per room (server/reports/index.ts `mayWatch`): the list
+ * room for dispatchers and the wall (live:read: it carries unit ids and times, no report), an inbox room for
+ * dispatchers and for the agency staff of that unit or a unit above it.
+ */
+export const REPORTS_CHANNEL = liveChannel<ReportInboxState, ReportInboxState>()('report-inboxes', 'report-inbox', 'signed-in')
 
 /**
  * Published on `{root}/live/report` by whichever process committed a change (a server taking a console action

@@ -327,6 +327,11 @@ export function reportRepository(db: Database) {
       )
     },
 
+    async receivedSince(t: number): Promise<number> {
+      const r = await db.query(`SELECT count(*)::int AS n FROM reports WHERE received_at >= $1::timestamptz`, [new Date(t).toISOString()])
+      return r.rows[0].n as number
+    },
+
     /** Reports with an agency whose clock runs, not yet escalated (the escalation sweep judges them). */
     async running(): Promise<ReportRow[]> {
       const r = await db.query(`SELECT ${COLUMNS} FROM reports r WHERE r.state IN ('forwarded', 'accepted', 'in_progress') AND r.escalated_at IS NULL`)

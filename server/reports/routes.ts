@@ -17,6 +17,7 @@ function reportId(raw: string | undefined): string {
 }
 
 export function reportRoutes(router: Router, reports: ReportService): void {
+  handle(router, R.reportWall, () => reports.wall())
   handle(router, R.reportCategories, () => reports.categoriesView())
   handle(router, R.reports, ({ query, principal }) => reports.list(principal!, orBadRequest(parseQuery(reportListQuery, query))))
   handle(router, R.reportCreate, ({ body: b, principal, ip }) => reports.createFromConsole(principal!, ip, body(check(consoleReportBody, b))))

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto'
 import {
   createUnitLocator,
+  vnDayStart,
   open311Status,
   REPLY_TEMPLATES,
   REPORT_ACTIONS,
@@ -28,6 +29,7 @@ import {
   type ReportListQuery,
   type ReportListResponse,
   type ReportSla,
+  type ReportWallResponse,
   type RoutingRule,
   type Unit,
   type WorkingHours,
@@ -130,7 +132,8 @@ export class ReportService {
   /** Whether a socket of `p` may join an inbox room (`id`) or the list of every inbox (`id` null). */
   mayWatch(p: Principal, id: string | null): string | null {
     if (p.permissions.has('reports:dispatch')) return null
-    if (id === null) return 'report-inboxes: only dispatchers watch every inbox; join report-inbox:<your agency>'
+    // the wall's widgets refetch their figures when any inbox changes; the room carries no report
+    if (id === null) return p.permissions.has('live:read') ? null : 'report-inboxes: only dispatchers and the wall watch every inbox; join report-inbox:<your agency>'
     if (p.permissions.has('reports:handle') && p.agencyUnitId && this.subtree(p.agencyUnitId).has(id)) return null
     return `report-inbox:${id}: outside your agency (${p.agencyUnitId ?? 'none'})`
   }
@@ -265,6 +268,39 @@ export class ReportService {
       const c = byId.get(d.id)!
       return { id: d.id, meters: d.meters, description: c.description.slice(0, 200), state: c.state, receivedAt: iso(c.receivedAt)! }
     })
+  }
+
+  /** The wall's figures: today's intake, what is open and late, by agency, and the open reports' points. */
+  async wall(): Promise<ReportWallResponse> {
+    const T = this.o.now()
+    const [open, today] = await Promise.all([this.repo.queue({ agencies: null, states: null, closed: false, category: null, q: null }), this.repo.receivedSince(vnDayStart(T))])
+    const cal = await this.calendar()
+    const ref = await this.reference()
+    const byAgency = new Map<string | null, { open: number; dueSoon: number; overdue: number }>()
+    const points: ReportWallResponse['points'] = []
+    const urgent: ReportWallResponse['urgent'] = []
+    let dueSoon = 0
+    let overdue = 0
+    for (const r of open) {
+      const s = this.slaOf(r, cal, T)
+      const sla = s.state
+      if ((sla === 'due_soon' || sla === 'overdue') && s.dueBy) {
+        urgent.push({ id: r.id, categoryName: ref.categories.get(r.categoryCode)?.name ?? r.categoryCode, priority: r.priority, unitName: this.unitName(r.unitId), agencyName: this.unitName(r.agencyId), sla, dueBy: s.dueBy, escalated: r.escalatedAt !== null })
+      }
+      const a = byAgency.get(r.agencyId) ?? { open: 0, dueSoon: 0, overdue: 0 }
+      a.open++
+      if (sla === 'due_soon') (a.dueSoon++, dueSoon++)
+      if (sla === 'overdue') (a.overdue++, overdue++)
+      byAgency.set(r.agencyId, a)
+      if (r.lat !== null && r.lon !== null) {
+        points.push({ id: r.id, lat: r.lat, lon: r.lon, categoryCode: r.categoryCode, categoryName: ref.categories.get(r.categoryCode)?.name ?? r.categoryCode, priority: r.priority, sla })
+      }
+    }
+    const agencies = [...byAgency]
+      .map(([agencyId, c]) => ({ agencyId, name: agencyId === null ? 'Trung tâm IOC (chờ điều phối)' : this.unitName(agencyId)!, ...c }))
+      .sort((a, b) => b.overdue - a.overdue || b.dueSoon - a.dueSoon || b.open - a.open || a.name.localeCompare(b.name, 'vi'))
+    urgent.sort((a, b) => a.dueBy.localeCompare(b.dueBy))
+    return { at: new Date(T).toISOString(), receivedToday: today, open: open.length, dueSoon, overdue, agencies, points, urgent: urgent.slice(0, 30) }
   }
 
   /** The reporter's contact details: dispatchers only, and every read is in the audit log. */

@@ -338,6 +338,10 @@ const SETTINGS: Record<string, { base?: Env; value: string; pick: (c: Readonly<C
   DOSSIER_DUE_SOON: { value: '0.5', pick: (c) => c.dossiers.dueSoonMs, expected: 4 * 3_600_000 },
   DOSSIER_RANKING_MIN: { value: '50', pick: (c) => c.dossiers.rankingMin, expected: 50 },
   DOSSIER_766_SCALES: { value: '3.3=8:0.6', pick: (c) => c.dossiers.scales['3.3'], expected: { max: 8, target: 0.6 } },
+  REPORT_SLA: { value: 'normal=8h/10d,power=4h/2h', pick: (c) => [c.reports.sla.levels.normal, c.reports.sla.categories.power], expected: [{ acceptHours: 8, resolveHours: 80 }, { acceptHours: 4, resolveHours: 2 }] },
+  REPORT_DUPLICATE_METERS: { value: '100', pick: (c) => c.reports.duplicates.meters, expected: 100 },
+  REPORT_DUPLICATE_DAYS: { value: '3', pick: (c) => c.reports.duplicates.withinMs, expected: 3 * 86_400_000 },
+  OPEN311_API_KEYS: { value: 'citizen-app:0123456789abcdef0123', pick: (c) => c.reports.open311Keys, expected: [{ name: 'citizen-app', key: '0123456789abcdef0123' }] },
 }
 
 /** An invalid value per variable; the free-text ones (HOST, DATA_DIR, DASHBOARDS_DIR, INGEST_CLIENT_ID) accept anything. */
@@ -392,6 +396,10 @@ const INVALID: Record<string, string> = {
   DOSSIER_DUE_SOON: '-1',
   DOSSIER_RANKING_MIN: '0',
   DOSSIER_766_SCALES: '9.9=5',
+  REPORT_SLA: 'urgent=4x/8h',
+  REPORT_DUPLICATE_METERS: '0',
+  REPORT_DUPLICATE_DAYS: 'a week',
+  OPEN311_API_KEYS: 'app:short',
 }
 const FREE_TEXT = ['HOST', 'MQTT_HOST', 'DATA_DIR', 'DASHBOARDS_DIR', 'INGEST_CLIENT_ID', 'MQTT_PASSWORD_FILE', 'MQTT_ACL_FILE', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_ROLE_CLAIM']
 
@@ -409,7 +417,7 @@ describe('CONFIG_VARIABLES', () => {
   })
 
   // Defaults that depend on other variables or the host, or are unset, are covered under 'loadConfig defaults'.
-  const CONDITIONAL = ['MQTT_URL', 'DATABASE_URL', 'MAP_STYLE_URL', 'MQTT_VERSION', 'SIMULATE', 'INGEST_CLIENT_ID', 'MQTT_PASSWORD_FILE', 'MQTT_ACL_FILE', 'ADMIN_PASSWORD', 'ALLOWED_ORIGINS', 'METRICS_TOKEN', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URL', 'OIDC_ROLE_MAP', 'DOSSIER_766_SCALES']
+  const CONDITIONAL = ['MQTT_URL', 'DATABASE_URL', 'MAP_STYLE_URL', 'MQTT_VERSION', 'SIMULATE', 'INGEST_CLIENT_ID', 'MQTT_PASSWORD_FILE', 'MQTT_ACL_FILE', 'ADMIN_PASSWORD', 'ALLOWED_ORIGINS', 'METRICS_TOKEN', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URL', 'OIDC_ROLE_MAP', 'DOSSIER_766_SCALES', 'REPORT_SLA', 'OPEN311_API_KEYS']
 
   it.each(Object.entries(CONFIG_VARIABLES).filter(([name]) => !CONDITIONAL.includes(name)))(
     '%s defaults to the value it documents',

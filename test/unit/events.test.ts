@@ -56,7 +56,7 @@ describe('parseRooms', () => {
     expect(r).toEqual({
       code: 'bad_request',
       field: 'rooms[1]',
-      message: "rooms[1]: 'alerts' is not 'stations', 'cameras', 'dossiers', 'station:<id>', 'camera:<id>' or 'dossier-unit:<id>'",
+      message: "rooms[1]: 'alerts' is not 'stations', 'cameras', 'dossiers', 'report-inboxes', 'station:<id>', 'camera:<id>', 'dossier-unit:<id>' or 'report-inbox:<id>'",
     })
   })
 

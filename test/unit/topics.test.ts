@@ -18,7 +18,7 @@ describe('topicMap', () => {
   })
 
   it('subscribes to every device topic, odd levels included, with one multi-level wildcard per kind', () => {
-    expect(topics.deviceFilters).toEqual(['ioc/v1/env/#', 'ioc/v1/camera/#', 'ioc/v1/dossier/#'])
+    expect(topics.deviceFilters).toEqual(['ioc/v1/env/#', 'ioc/v1/camera/#', 'ioc/v1/dossier/#', 'ioc/v1/report/#'])
   })
 
   it('counts every topic the device filters match as a device topic, and nothing else', () => {
@@ -39,6 +39,7 @@ describe('topicMap', () => {
       'hanoi/test-42/env/#',
       'hanoi/test-42/camera/#',
       'hanoi/test-42/dossier/#',
+      'hanoi/test-42/report/#',
     ])
   })
 
@@ -68,7 +69,7 @@ describe('topicMap().parse', () => {
 
   it('rejects a topic under another root', () => {
     const r = topicMap('hanoi/test').parse('ioc/v1/env/st-1')
-    expect(r).toEqual({ kind: 'unknown', reason: 'topic is not under hanoi/test/env/ or hanoi/test/camera/ or hanoi/test/dossier/' })
+    expect(r).toEqual({ kind: 'unknown', reason: 'topic is not under hanoi/test/env/ or hanoi/test/camera/ or hanoi/test/dossier/ or hanoi/test/report/' })
   })
 
   it('rejects a live topic as a device topic', () => {
