@@ -155,8 +155,7 @@ export class LiveData {
   }
 
   #subscribe(): void {
-    // the wall's channels (a kiosk holds live:read only); consoles watch their scoped rooms themselves
-    this.#socket.emit('subscribe', { rooms: LIVE_CHANNELS.filter((c) => c.access === 'live:read').map((c) => c.list) }, (res) => {
+    this.#socket.emit('subscribe', { rooms: LIVE_CHANNELS.map((c) => c.list) }, (res) => {
       if (!res.ok) {
         console.warn('subscribe refused', res.error)
         return
