@@ -16,6 +16,7 @@ import { startEmbeddedDatabase } from '../db/embedded/index.ts'
 import { startMaintenance } from '../db/maintenance.ts'
 import { openPostgres } from '../db/postgres.ts'
 import { loadReference } from '../db/reference.ts'
+import { loadReportCategories } from '../db/report-reference.ts'
 import { prepareDatabase } from '../db/setup.ts'
 import { embeddedBrokerSource } from '../ingest/shared/embedded-source.ts'
 import { mqttSource } from '../ingest/shared/mqtt-source.ts'
@@ -27,6 +28,7 @@ import { CLIENT_DIR, serverOptions, startServer } from '../server/service.ts'
 import type { SimulatorStart } from '../simulator/main.ts'
 import { backfillPlan } from '../simulator/coverage.ts'
 import { dossierStart } from '../simulator/dossier-feed.ts'
+import { simulatorDeskKeys } from './sim-desk.ts'
 
 const config = loadConfigOrExit()
 configureLogging(config.log)
@@ -85,7 +87,12 @@ async function main(): Promise<void> {
     const ref = await loadReference(db)
     const backfill = await backfillPlan(db, config.sim.backfillHours, config.ingest.maxAgeMs, Date.now())
     const child = fork(join(root, 'simulator', 'main.ts'), [], { execArgv: tsChildExecArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-    const start: SimulatorStart = { type: 'reference', mqttUrl: simulatorMqttUrl, stations: ref.stations, cameras: ref.cameras, backfill, dossiers: null }
+    const province = ref.units.find((u) => u.parentId === null)
+    const reports =
+      config.sim.reportsPerDay > 0 && province
+        ? { baseUrl: server.url, ...(await simulatorDeskKeys(server.accounts, province.id)), units: ref.units, categories: await loadReportCategories(db) }
+        : null
+    const start: SimulatorStart = { type: 'reference', mqttUrl: simulatorMqttUrl, stations: ref.stations, cameras: ref.cameras, backfill, dossiers: null, reports }
     // what the dossier history holds is counted from the event log (a second for 90 days): not on the way to ready
     const dossiers = config.sim.dossiersPerDay > 0 ? dossierStart(db, { historyDays: config.sim.dossierHistoryDays, maxAgeMs: config.dossiers.maxAgeMs, now: Date.now() }) : Promise.resolve(null)
     void dossiers
@@ -118,7 +125,8 @@ async function main(): Promise<void> {
       ? [`First admin created — username: ${boot.admin.username}  password: ${boot.admin.password}`, `  (shown this once; sign in at ${server.url}/login and change it, or set ADMIN_PASSWORD before the first start)`]
       : [`Sign in at ${server.url}/login`]),
     `Leaders' administrative-performance screens (sign in as a leader or admin): ${server.url}/leaders`,
-    `Devices publish to ${mqttUrl.replace(/\/\/[^@]*@/, '//').replace('127.0.0.1', 'localhost')} under ${config.topicRoot}/env/{stationId} and ${config.topicRoot}/camera/{cameraId}, one-stop systems under ${config.topicRoot}/dossier/{systemId}${listening ? ' with an account (MQTT_PASSWORD_FILE; see README)' : ''}`,
+    `Citizen-report consoles for dispatchers and agencies: ${server.url}/reports · Open311 GeoReport v2: ${server.url}/open311/v2/discovery.json`,
+    `Devices publish to ${mqttUrl.replace(/\/\/[^@]*@/, '//').replace('127.0.0.1', 'localhost')} under ${config.topicRoot}/env/{stationId} and ${config.topicRoot}/camera/{cameraId}, one-stop systems under ${config.topicRoot}/dossier/{systemId}, report channels under ${config.topicRoot}/report/{channelId}${listening ? ' with an account (MQTT_PASSWORD_FILE; see README)' : ''}`,
     'Ctrl-C to stop',
   ]
   process.stdout.write(`\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`)

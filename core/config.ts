@@ -42,6 +42,8 @@ export interface Config {
     seed: number
     /** Mean dossiers submitted per working day to the simulated one-stop system (0: no dossier feed). */
     dossiersPerDay: number
+    /** Mean citizen reports a day on an ordinary day (storm days bring ten times as many; 0: no reports). */
+    reportsPerDay: number
     /** Days of dossier history the simulator keeps filled (capped by DOSSIER_MAX_AGE). */
     dossierHistoryDays: number
   }
@@ -168,6 +170,7 @@ export const CONFIG_VARIABLES: Record<string, { default: string; description: st
   SIM_MALFORMED_RATIO: { default: '0.002', description: 'Share of simulated messages that are deliberately malformed.' },
   SIM_BACKFILL_HOURS: { default: '24', description: 'History the simulator keeps filled: at each start it publishes the device-hours of this window the database is missing (0 = none).' },
   SIM_SEED: { default: '1459', description: 'Seed of the simulated world (episodes, dropouts, baselines); fixed, so every start agrees with the history already stored.' },
+  SIM_REPORTS_PER_DAY: { default: '40', description: 'Citizen reports a day the simulated call centre and citizen app send (20–60 around it; a storm day, one in twenty, ten times as many); a simulated dispatcher and the agencies answer them through the API (0 = no reports).' },
   SIM_DOSSIERS_PER_DAY: { default: '1300', description: 'Dossiers citizens submit per working day to the simulated one-stop system, across departments, the centre and localities (0 = no dossier feed).' },
   SIM_DOSSIER_HISTORY_DAYS: { default: '90', description: 'Dossier history the simulator keeps filled: at each start it publishes the days of this window the database holds too few events for (0 = none; at most DOSSIER_MAX_AGE).' },
   SEED_DEMO: { default: '1', description: 'Seed the demo province into an empty database (1/0).' },
@@ -305,6 +308,7 @@ const VARIABLES = {
   SIM_BACKFILL_HOURS: number(0, 24 * 7).prefault('24'),
   SIM_SEED: integer(0, 2_147_483_647).prefault('1459'),
   SIM_DOSSIERS_PER_DAY: integer(0, 1_000_000).prefault('1300'),
+  SIM_REPORTS_PER_DAY: integer(0, 100_000).prefault('40'),
   SIM_DOSSIER_HISTORY_DAYS: integer(0, 3650).prefault('90'),
   SEED_DEMO: flag().prefault('1'),
   INGEST_BATCH_MAX_ROWS: integer(1, 100_000).prefault('5000'),
@@ -512,6 +516,7 @@ function toConfig(v: Variables): Config {
       backfillHours: v.SIM_BACKFILL_HOURS,
       seed: v.SIM_SEED,
       dossiersPerDay: v.SIM_DOSSIERS_PER_DAY,
+      reportsPerDay: v.SIM_REPORTS_PER_DAY,
       dossierHistoryDays: v.SIM_DOSSIER_HISTORY_DAYS,
     },
     seedDemo: v.SEED_DEMO,

@@ -24,3 +24,9 @@ export async function seedReportReference(db: Queryable, categories: readonly Re
   }
   return { categories: categories.length, routes: rules.length }
 }
+
+/** The active categories (the simulator's desk sends reports in them). */
+export async function loadReportCategories(db: Queryable): Promise<ReportCategory[]> {
+  const r = await db.query(`SELECT code, name, name_en, field, priority, description FROM report_categories WHERE active ORDER BY code`)
+  return r.rows.map((c) => ({ code: c.code, name: c.name, nameEn: c.name_en, field: c.field, priority: c.priority, description: c.description }))
+}

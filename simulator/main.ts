@@ -3,7 +3,7 @@
 // DATABASE_URL; forked by `npm start` it receives them from the parent (the embedded database belongs to the
 // parent process). It goes live at once and fills in the background the history the database is missing:
 // device-hour by device-hour (coverage.ts), and dossier day by dossier day (dossier-feed.ts).
-import { DOSSIER_INPUT, WorkingCalendar, topicMap, type Camera, type Station } from '../contract/index.ts'
+import { DOSSIER_INPUT, WorkingCalendar, topicMap, type Camera, type ReportCategory, type Station, type Unit } from '../contract/index.ts'
 import { loadConfigOrExit } from '../core/config.ts'
 import { configureLogging, createLogger, redactUrl } from '../core/log.ts'
 import { createLifecycle } from '../core/lifecycle.ts'
@@ -15,6 +15,8 @@ import { generateDemoProcedures } from '../db/seed/procedures.ts'
 import { BACKFILL_STEP_SEC, backfillPlan, backfillSteps, findGaps, type BackfillRequest } from './coverage.ts'
 import { createDossierFeed, dossierStart, type DossierStart } from './dossier-feed.ts'
 import { createDossierModel } from './dossiers.ts'
+import { createReportDesk } from './report-desk.ts'
+import { createReportModel } from './reports.ts'
 import { createFeedModel } from './model.ts'
 import { mulberry32 } from './random.ts'
 import { createSimulator } from './simulator.ts'
@@ -29,6 +31,16 @@ export interface SimulatorStart {
   backfill: BackfillRequest
   /** The dossier feed's start; null: no dossier feed (SIM_DOSSIERS_PER_DAY=0). */
   dossiers: DossierStart | null
+  /** The citizen-report desk's start (the all-in-one makes its accounts); null: no reports. */
+  reports?: ReportDeskStart | null
+}
+
+export interface ReportDeskStart {
+  baseUrl: string
+  dispatcherKey: string
+  agencyKey: string
+  units: Unit[]
+  categories: ReportCategory[]
 }
 
 /** Spaces publishes out to `perSecond`: a backfill must not outrun a broker's per-client queue (Mosquitto drops past max_queued_messages). */
@@ -99,6 +111,22 @@ async function main(): Promise<void> {
   log.info(`publishing ${config.sim.rate} readings/s for ${start.stations.length} stations and ${start.cameras.length} cameras to ${redactUrl(start.mqttUrl)}`)
   sim.start()
   if (start.dossiers) startDossiers(start.dossiers, config, publish, life)
+  if (start.reports && config.sim.reportsPerDay > 0) {
+    const desk = createReportDesk({
+      model: createReportModel({ seed: config.sim.seed, units: start.reports.units, categories: start.reports.categories, perDay: config.sim.reportsPerDay }),
+      seed: config.sim.seed,
+      baseUrl: start.reports.baseUrl,
+      dispatcherKey: start.reports.dispatcherKey,
+      agencyKey: start.reports.agencyKey,
+      topicRoot: config.topicRoot,
+      publish,
+      now: Date.now,
+      historyHours: 24,
+    })
+    life.onStop('report desk', () => desk.stop())
+    desk.start()
+    log.info(`sending ~${config.sim.reportsPerDay} citizen reports a day (the last 24 h first); a simulated dispatcher and the agencies answer them at ${start.reports.baseUrl}`)
+  }
   if (start.backfill.hours < config.sim.backfillHours) log.warn(`SIM_BACKFILL_HOURS ${config.sim.backfillHours} reaches past INGEST_MAX_AGE; filling ${start.backfill.hours} h`)
   const { hours } = start.backfill
   if (hours > 0) {
