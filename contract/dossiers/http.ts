@@ -4,7 +4,7 @@
 // the units below it (default: the caller's scope, else the province).
 
 import type { CalendarDay } from '../shared/calendar.ts'
-import { isCalendarDate } from '../shared/clock.ts'
+import { CALENDAR_DATE } from '../shared/http.ts'
 import { route, write } from '../shared/routes.ts'
 import { sentence, z } from '../shared/schema.ts'
 import type { UnitType } from '../shared/units.ts'
@@ -13,10 +13,7 @@ import type { Index766, PeriodKpis } from './kpis.ts'
 import type { ProceduresResponse } from './procedures.ts'
 import type { Judgement } from './rules.ts'
 
-const DATE = z
-  .string({ error: 'a date YYYY-MM-DD' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'a date YYYY-MM-DD' })
-  .refine(isCalendarDate, { error: (iss) => sentence(`'${String(iss.input)}' is not a real date`) })
+const DATE = CALENDAR_DATE
 
 /** The longest period one query may cover (ten years: rankings over a decade are still one query). */
 export const MAX_PERIOD_DAYS = 3660

@@ -232,7 +232,23 @@ export interface IndexInputs {
   onlineProcedures: number
   /** Online-service procedures that received at least one online dossier. */
   onlineProceduresUsed: number
+  /**
+   * Citizen reports about the scope's agencies, when the IOC takes them: resolved in the period (`handled`),
+   * by their deadline or an approved extension's (`onTime`), rated by the citizen and found satisfactory.
+   * They measure 5.2 and 5.3; without them those two stay "not measured".
+   */
+  reports?: ReportIndexInputs
 }
+
+export interface ReportIndexInputs {
+  handled: number
+  onTime: number
+  rated: number
+  satisfied: number
+}
+
+/** 5.2 and 5.3 (6 points each; 5.2 gives full points when there was nothing to handle, as the portal does). */
+export const REPORT_766_SCALES = { '5.2': { max: 6, target: null }, '5.3': { max: 6, target: null } } as const satisfies Record<string, IndicatorScale>
 
 export interface IndicatorValue {
   code: IndicatorCode
@@ -272,6 +288,12 @@ export function index766(x: IndexInputs, scales: Record<MeasuredCode, IndicatorS
     '5.4': [judged - lateOrOverdue, judged],
   }
   const values: IndicatorValue[] = INDICATORS_766.map((ind) => {
+    if ((ind.code === '5.2' || ind.code === '5.3') && x.reports) {
+      const [n, d] = ind.code === '5.2' ? [x.reports.onTime, x.reports.handled] : [x.reports.satisfied, x.reports.rated]
+      const r = ind.code === '5.2' && d === 0 ? 1 : ratio(n, d)
+      const scale = REPORT_766_SCALES[ind.code]
+      return { code: ind.code, vi: ind.vi, en: ind.en, measured: true, ratio: r, numerator: n, denominator: d, max: scale.max, target: scale.target, points: indicatorPoints(r, scale) }
+    }
     if (!ind.measured) {
       const max = ind.code === '1.x' ? 18 : 6
       return { code: ind.code, vi: ind.vi, en: ind.en, measured: false, ratio: null, numerator: null, denominator: null, max, target: null, points: null }

@@ -3,6 +3,7 @@
 // taken by phone, and the contact details (a separate, audited read). Open311's own routes live on
 // /open311/v2 (contract/reports/open311.ts).
 
+import { CALENDAR_DATE } from '../shared/http.ts'
 import { route, write } from '../shared/routes.ts'
 import { z } from '../shared/schema.ts'
 import type { ReportCategory } from './categories.ts'
@@ -167,7 +168,37 @@ export const REPLY_TEMPLATES = [
   { code: 'resolved', text: 'Cơ quan chức năng đã xử lý xong phản ánh. Cảm ơn bạn đã đồng hành cùng chính quyền.' },
 ] as const
 
+/** GET /api/reports/performance: leaders' view of how agencies answer, for a period of Vietnam days. */
+export const reportPerformanceQuery = z.object({
+  unit: z.string().max(64).optional(),
+  from: CALENDAR_DATE,
+  to: CALENDAR_DATE,
+})
+export type ReportPerformanceQuery = z.output<typeof reportPerformanceQuery>
+
+export interface ReportPerformanceRow {
+  agencyId: string
+  name: string
+  resolved: number
+  onTime: number
+  lateWithExtension: number
+  late: number
+  /** (on time + late with an approved extension) ÷ resolved. */
+  onTimeRate: number | null
+  rated: number
+  satisfied: number
+  satisfactionRate: number | null
+}
+
+export interface ReportPerformanceResponse {
+  unit: { id: string; name: string }
+  from: string
+  to: string
+  rows: ReportPerformanceRow[]
+}
+
 export const REPORT_ROUTES = {
+  reportPerformance: route<ReportPerformanceQuery, ReportPerformanceResponse>()('/api/reports/performance', 'dossiers:read'),
   reports: route<Partial<ReportListQuery>, ReportListResponse>()('/api/reports', 'reports:read'),
   report: route<Record<string, never>, ReportDetail>()('/api/reports/:id', 'reports:read'),
   reportContact: route<Record<string, never>, ReportContact>()('/api/reports/:id/contact', 'reports:dispatch'),

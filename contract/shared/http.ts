@@ -2,7 +2,7 @@
 // through check() (shared/schema.ts); a parser returns the parsed query or an ApiErrorBody naming the
 // parameter, which the server turns into a 400.
 
-import { BUCKETS, BUCKET_MS, DAY_MS, MAX_TIME_MS, readIsoInstant, type Bucket } from './clock.ts'
+import { BUCKETS, BUCKET_MS, DAY_MS, MAX_TIME_MS, isCalendarDate, readIsoInstant, type Bucket } from './clock.ts'
 import type { ApiErrorBody } from './errors.ts'
 import { check, sentence, z, type Issue } from './schema.ts'
 
@@ -153,3 +153,9 @@ export interface SeriesQueryInput {
   to?: string | number
   bucket?: Bucket | 'auto'
 }
+
+/** A Vietnam calendar day in a query, YYYY-MM-DD, refused when it does not exist (2026-02-30). */
+export const CALENDAR_DATE = z
+  .string({ error: 'a date YYYY-MM-DD' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'a date YYYY-MM-DD' })
+  .refine(isCalendarDate, { error: (iss) => sentence(`'${String(iss.input)}' is not a real date`) })

@@ -2,15 +2,20 @@
 // `dossiers` live channel. Ingest's frames on {root}/live/dossier name the units whose dossiers changed; the
 // channel marks each of them and every unit above it, so a leader's screen (in the room of its unit) and the
 // wall (in the list room) hear of a change anywhere below what they show, and refetch.
-import { DOSSIERS_CHANNEL, parseLiveDossierFrame, type DossierUnitState } from '../../contract/index.ts'
+import { DOSSIERS_CHANNEL, parseLiveDossierFrame, type DossierUnitState, type ReportIndexInputs } from '../../contract/index.ts'
 import type { DossierConfig } from '../../core/config.ts'
 import type { DomainContext, ServerDomain } from '../shared/domain.ts'
 import { dossierRepository } from './repository.ts'
 import { dossierRoutes } from './routes.ts'
 import { DossierService } from './service.ts'
 
-export function dossiersDomain(ctx: DomainContext, config: DossierConfig): ServerDomain & { service: DossierService } {
-  const service = new DossierService(dossierRepository(ctx.db), ctx.units, config, ctx.now)
+export function dossiersDomain(
+  ctx: DomainContext,
+  config: DossierConfig,
+  /** Citizen reports per agency for 766 indicators 5.2 and 5.3 (server/domains.ts wires the reports domain's). */
+  reportIndex?: (from: number, to: number) => Promise<ReadonlyMap<string, ReportIndexInputs>>,
+): ServerDomain & { service: DossierService } {
+  const service = new DossierService(dossierRepository(ctx.db), ctx.units, config, ctx.now, reportIndex)
   const changedAt = new Map<string, number>()
   let newest: number | null = null
   let lastMinute = 0

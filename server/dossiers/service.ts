@@ -8,6 +8,7 @@ import {
   dayNumberOf,
   emptySums,
   nextMonthOf,
+  type ReportIndexInputs,
   index766,
   isOnlineService,
   periodKpis,
@@ -82,7 +83,24 @@ export class DossierService {
     private readonly units: () => readonly Unit[],
     private readonly config: DossierConfig,
     private readonly now: () => number,
+    /** Citizen reports resolved in [from, to) per agency, for 766 indicators 5.2 and 5.3 (absent: not measured). */
+    private readonly reportIndex?: (from: number, to: number) => Promise<ReadonlyMap<string, ReportIndexInputs>>,
   ) {}
+
+  /** The report inputs of the units in `ids`, summed; undefined when the IOC takes no reports. */
+  private reportsOf(all: ReadonlyMap<string, ReportIndexInputs> | undefined, ids: Iterable<string>): ReportIndexInputs | undefined {
+    if (!all) return undefined
+    const sum: ReportIndexInputs = { handled: 0, onTime: 0, rated: 0, satisfied: 0 }
+    for (const id of ids) {
+      const r = all.get(id)
+      if (!r) continue
+      sum.handled += r.handled
+      sum.onTime += r.onTime
+      sum.rated += r.rated
+      sum.satisfied += r.satisfied
+    }
+    return sum
+  }
 
   // --- what a caller may read ---------------------------------------------------------------------------------
 
@@ -157,11 +175,12 @@ export class DossierService {
   async kpis(p: Principal | null, q: Period): Promise<DossierKpisResponse> {
     const scope = this.scope(p, q.unit)
     const b = this.bounds(q)
-    const [byUnit, byProcedure, open, procedures] = await Promise.all([
+    const [byUnit, byProcedure, open, procedures, reports] = await Promise.all([
       this.repo.sumsByUnit(scope.ids, b.from, b.to),
       this.repo.procedureUsage(scope.ids, b.from, b.to),
       this.openAt(scope.ids, b.T),
       this.procedures(),
+      this.reportIndex?.(b.start, b.end),
     ])
     const sums = addAll(byUnit.values())
     const openCounts = await this.openCounts(open, b.T)
@@ -171,7 +190,7 @@ export class DossierService {
       to: b.to,
       judgedAt: new Date(b.T).toISOString(),
       ...periodKpis(sums, openCounts),
-      index766: index766(indexInputs(sums, openCounts, byProcedure, procedures), this.config.scales),
+      index766: index766({ ...indexInputs(sums, openCounts, byProcedure, procedures), reports: this.reportsOf(reports, scope.ids) }, this.config.scales),
     }
   }
 
@@ -191,12 +210,13 @@ export class DossierService {
     const owner = new Map<string, string>()
     for (const r of ranked) for (const id of unitSubtree(units, r.id)!) if (!owner.has(id)) owner.set(id, r.id)
     const ids = [...owner.keys()]
-    const [byUnit, byProcedure, open, procedures, judge] = await Promise.all([
+    const [byUnit, byProcedure, open, procedures, judge, reports] = await Promise.all([
       this.repo.sumsByUnit(ids, b.from, b.to),
       this.repo.procedureUsage(ids, b.from, b.to),
       this.openAt(ids, b.T),
       this.procedures(),
       this.judge(),
+      this.reportIndex?.(b.start, b.end),
     ])
     const rows: RankingRow[] = []
     for (const r of ranked) {
@@ -209,12 +229,15 @@ export class DossierService {
       )
       const k = periodKpis(sums, openCounts)
       const index = index766(
-        indexInputs(
-          sums,
-          openCounts,
-          byProcedure.filter((x) => mine(x.unitId)),
-          procedures,
-        ),
+        {
+          ...indexInputs(
+            sums,
+            openCounts,
+            byProcedure.filter((x) => mine(x.unitId)),
+            procedures,
+          ),
+          reports: this.reportsOf(reports, ids.filter(mine)),
+        },
         this.config.scales,
       )
       rows.push({

@@ -327,6 +327,15 @@ export function reportRepository(db: Database) {
       )
     },
 
+    /** Reports resolved in [from, to) with an agency (what on-time and satisfaction statistics count). */
+    async resolvedBetween(from: number, to: number): Promise<ReportRow[]> {
+      const r = await db.query(`SELECT ${COLUMNS} FROM reports r WHERE r.resolved_at >= $1::timestamptz AND r.resolved_at < $2::timestamptz AND r.agency_id IS NOT NULL`, [
+        new Date(from).toISOString(),
+        new Date(to).toISOString(),
+      ])
+      return r.rows.map(rowOf)
+    },
+
     async receivedSince(t: number): Promise<number> {
       const r = await db.query(`SELECT count(*)::int AS n FROM reports WHERE received_at >= $1::timestamptz`, [new Date(t).toISOString()])
       return r.rows[0].n as number

@@ -1,7 +1,7 @@
 // The consoles' REST routes: each reads its input with the contract's schema and answers from the service
 // (which checks the caller's role and agency). Nothing here decides anything.
 import type { Router } from 'express'
-import { check, consoleReportBody, parseQuery, REPORT_ID, REPORT_ROUTES as R, reportActionBody, reportListQuery } from '../../contract/index.ts'
+import { check, consoleReportBody, parseQuery, REPORT_ID, REPORT_ROUTES as R, reportActionBody, reportListQuery, reportPerformanceQuery } from '../../contract/index.ts'
 import { handle, HttpProblem, orBadRequest } from '../shared/http.ts'
 import type { ReportService } from './service.ts'
 
@@ -18,6 +18,7 @@ function reportId(raw: string | undefined): string {
 
 export function reportRoutes(router: Router, reports: ReportService): void {
   handle(router, R.reportWall, () => reports.wall())
+  handle(router, R.reportPerformance, ({ query, principal }) => reports.performanceView(principal!, orBadRequest(parseQuery(reportPerformanceQuery, query))))
   handle(router, R.reportCategories, () => reports.categoriesView())
   handle(router, R.reports, ({ query, principal }) => reports.list(principal!, orBadRequest(parseQuery(reportListQuery, query))))
   handle(router, R.reportCreate, ({ body: b, principal, ip }) => reports.createFromConsole(principal!, ip, body(check(consoleReportBody, b))))

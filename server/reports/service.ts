@@ -7,6 +7,9 @@
 import { randomBytes } from 'node:crypto'
 import {
   createUnitLocator,
+  dayNumberOf,
+  vnMidnight,
+  outcome,
   vnDayStart,
   open311Status,
   REPLY_TEMPLATES,
@@ -29,6 +32,9 @@ import {
   type ReportListQuery,
   type ReportListResponse,
   type ReportSla,
+  type ReportPerformanceQuery,
+  type ReportPerformanceResponse,
+  type ReportPerformanceRow,
   type ReportWallResponse,
   type RoutingRule,
   type Unit,
@@ -57,6 +63,15 @@ export interface ReportServiceOptions {
 
 /** What an intake (Open311, MQTT, the console) hands over for a new report. */
 export type Intake = Omit<NewReport, 'token' | 'unitId' | 'priority'> & { actor: Actor }
+
+export interface AgencyPerformance {
+  resolved: number
+  onTime: number
+  lateWithExtension: number
+  late: number
+  rated: number
+  satisfied: number
+}
 
 export class ReportService {
   private categoryCache: { stamp: string; categories: Map<string, ReportCategory>; rules: RoutingRule[] } | null = null
@@ -301,6 +316,57 @@ export class ReportService {
       .sort((a, b) => b.overdue - a.overdue || b.dueSoon - a.dueSoon || b.open - a.open || a.name.localeCompare(b.name, 'vi'))
     urgent.sort((a, b) => a.dueBy.localeCompare(b.dueBy))
     return { at: new Date(T).toISOString(), receivedToday: today, open: open.length, dueSoon, overdue, agencies, points, urgent: urgent.slice(0, 30) }
+  }
+
+  /**
+   * Per agency, the reports resolved in [from, to): on time (by the SLA's deadline), late with an approved
+   * extension, late; and of those the citizen rated, how many were satisfied.
+   */
+  async performance(from: number, to: number): Promise<Map<string, AgencyPerformance>> {
+    const rows = await this.repo.resolvedBetween(from, to)
+    const cal = await this.calendar()
+    const out = new Map<string, AgencyPerformance>()
+    for (const r of rows) {
+      const o = outcome({ level: r.priority, category: r.categoryCode, forwardedAt: r.forwardedAt, acceptedAt: r.acceptedAt, resolvedAt: r.resolvedAt, extendedUntil: r.extensionUntil }, this.o.config.sla, cal)
+      const a = out.get(r.agencyId!) ?? { resolved: 0, onTime: 0, lateWithExtension: 0, late: 0, rated: 0, satisfied: 0 }
+      a.resolved++
+      if (o === 'on_time') a.onTime++
+      else if (o === 'late_with_extension') a.lateWithExtension++
+      else a.late++
+      if (r.satisfied !== null) {
+        a.rated++
+        if (r.satisfied) a.satisfied++
+      }
+      out.set(r.agencyId!, a)
+    }
+    return out
+  }
+
+  /** Leaders: the agencies in the caller's scope (or the unit asked for, within it), most resolved first. */
+  async performanceView(p: Principal, q: ReportPerformanceQuery): Promise<ReportPerformanceResponse> {
+    const root = this.root()
+    const limit = p.scopeUnitId
+    const id = q.unit ?? limit ?? root.id
+    const unit = this.units().find((u) => u.id === id)
+    if (!unit) throw new HttpProblem(400, { code: 'bad_request', field: 'unit', message: `unit: '${id.slice(0, 40)}' is not a unit id (see /api/units)` })
+    if (limit && !this.subtree(limit).has(unit.id)) throw new HttpProblem(403, { code: 'forbidden', field: 'unit', message: `unit: '${unit.id}' is outside your scope (${limit})` })
+    if (q.from > q.to) throw new HttpProblem(400, { code: 'bad_request', field: 'from', message: 'from: must not be after to' })
+    const from = vnMidnight(dayNumberOf(q.from))
+    const to = vnMidnight(dayNumberOf(q.to) + 1)
+    const ids = this.subtree(unit.id)
+    const rows: ReportPerformanceRow[] = []
+    for (const [agencyId, a] of await this.performance(from, to)) {
+      if (!ids.has(agencyId)) continue
+      rows.push({
+        agencyId,
+        name: this.unitName(agencyId)!,
+        ...a,
+        onTimeRate: a.resolved ? (a.onTime + a.lateWithExtension) / a.resolved : null,
+        satisfactionRate: a.rated ? a.satisfied / a.rated : null,
+      })
+    }
+    rows.sort((x, y) => y.resolved - x.resolved || x.name.localeCompare(y.name, 'vi'))
+    return { unit: { id: unit.id, name: unit.name }, from: q.from, to: q.to, rows }
   }
 
   /** The reporter's contact details: dispatchers only, and every read is in the audit log. */

@@ -88,6 +88,16 @@ export const t = translator({
   notRanked: { vi: 'Chưa đủ hồ sơ để xếp hạng', en: 'Too few dossiers to rank' },
   openUnit: { vi: 'Xem chi tiết {unit}', en: 'Open {unit}' },
   noRows: { vi: 'Không có số liệu trong kỳ này.', en: 'No figures in this period.' },
+  reportsTitle: { vi: 'Xử lý phản ánh, kiến nghị theo cơ quan', en: 'Citizen reports by agency' },
+  reportsNote: { vi: 'Phản ánh có kết quả trong kỳ; đúng hạn gồm cả hạn đã được gia hạn. Tính vào chỉ số 766: 5.2 và 5.3.', en: 'Reports resolved in the period; on time includes an approved extension. They feed 766 indicators 5.2 and 5.3.' },
+  reportsNone: { vi: 'Không có phản ánh nào được giải quyết trong kỳ này.', en: 'No report was resolved in this period.' },
+  reportsAgency: { vi: 'Cơ quan', en: 'Agency' },
+  reportsResolved: { vi: 'Đã xử lý', en: 'Resolved' },
+  reportsOnTimeRate: { vi: 'Đúng hạn', en: 'On time' },
+  reportsLateExtension: { vi: 'Trễ (có gia hạn)', en: 'Late, extended' },
+  reportsLate: { vi: 'Trễ hạn', en: 'Late' },
+  reportsRated: { vi: 'Được đánh giá', en: 'Rated' },
+  reportsSatisfaction: { vi: 'Hài lòng', en: 'Satisfied' },
 
   // --- trend ---------------------------------------------------------------------------------------------------------
   trendTitle: { vi: 'Diễn biến theo tháng', en: 'Monthly trend' },

@@ -12,6 +12,7 @@ import {
   type ExportQuery,
   type ExportView,
   type ProcedureBreakdownResponse,
+  type ReportPerformanceResponse,
   type RankedType,
   type RankingResponse,
   type SessionView,
@@ -68,6 +69,8 @@ export class LeaderPage {
   readonly localities = new Remote<RankingResponse>((e) => this.#failed(e))
   readonly trend = new Remote<TrendResponse>((e) => this.#failed(e))
   readonly procedures = new Remote<ProcedureBreakdownResponse>((e) => this.#failed(e))
+  /** How the agencies in view answered citizen reports in the period (766 indicators 5.2 and 5.3 come from it). */
+  readonly reports = new Remote<ReportPerformanceResponse>((e) => this.#failed(e))
   readonly list = new Remote<DossierListResponse>((e) => this.#failed(e))
   readonly timeline = new Remote<DossierTimelineResponse>((e) => this.#failed(e))
   /** Procedure names for the breadcrumbs of a list, from the catalogue (asked once, when first needed). */
@@ -185,12 +188,13 @@ export class LeaderPage {
       const span = { ...q, ...trendSpan(r.period) }
       need(this.trend, `${q.unit ?? ''}|${span.from}|${span.to}`, (signal) => get(ROUTES.dossierTrend, { query: span, signal }))
       need(this.procedures, base, (signal) => get(ROUTES.dossierProcedures, { query: q, signal }))
+      need(this.reports, base, (signal) => get(ROUTES.reportPerformance, { query: q, signal }))
       if (this.ranks) {
         need(this.departments, base, (signal) => get(ROUTES.dossierRankings, { query: { ...q, type: 'department' }, signal }))
         need(this.localities, base, (signal) => get(ROUTES.dossierRankings, { query: { ...q, type: 'locality' }, signal }))
       }
     } else {
-      for (const remote of [this.kpis, this.trend, this.procedures, this.departments, this.localities]) remote.idle()
+      for (const remote of [this.kpis, this.trend, this.procedures, this.departments, this.localities, this.reports]) remote.idle()
     }
     if (view === 'list' && r.filter) {
       const query = { ...q, filter: r.filter, page: r.page, pageSize: LIST_PAGE_SIZE, ...(r.procedure ? { procedure: r.procedure } : {}) }
@@ -221,7 +225,7 @@ export class LeaderPage {
     clearInterval(this.#clock)
     this.#stop()
     this.feed.close()
-    for (const r of [this.kpis, this.departments, this.localities, this.trend, this.procedures, this.list, this.timeline, this.catalogue]) r.close()
+    for (const r of [this.kpis, this.departments, this.localities, this.trend, this.procedures, this.reports, this.list, this.timeline, this.catalogue]) r.close()
   }
 
   #toSignIn(ended: boolean): void {
