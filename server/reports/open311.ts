@@ -18,7 +18,7 @@ import {
 } from '../../contract/index.ts'
 import type { Actor } from '../shared/audit.ts'
 import { sameSecret, type Authenticator } from '../shared/auth.ts'
-import { HttpProblem } from '../shared/http.ts'
+import { declared, HttpProblem } from '../shared/http.ts'
 import type { ReportService } from './service.ts'
 
 const fail = (res: Response, status: number, description: string) => res.status(status).json([{ code: status, description } satisfies Open311Error])
@@ -39,7 +39,10 @@ export function open311Routes(app: Express, reports: ReportService, o: { auth: A
       throw err
     })
 
-  r.get('/discovery.json', (req, res) => {
+  // every route is public: Open311 clients hold no session, POST checks its api_key itself
+  const on = (method: 'get' | 'post', path: string, fn: (req: Request, res: Response) => Promise<unknown>) => r[method](path, ...declared('public', wrap(fn)))
+
+  on('get', '/discovery.json', async (req, res) => {
     const base = `${req.protocol}://${req.get('host') ?? 'localhost'}/open311/v2/`
     res.json({
       changeset: '2026-12-03T00:00:00+07:00',
@@ -49,111 +52,90 @@ export function open311Routes(app: Express, reports: ReportService, o: { auth: A
     })
   })
 
-  r.get(
-    '/services.json',
-    wrap(async (_req, res) => {
-      res.json((await reports.categoryList()).map(open311Service))
-    }),
-  )
+  on('get', '/services.json', async (_req, res) => {
+    res.json((await reports.categoryList()).map(open311Service))
+  })
 
-  r.get(
-    '/services/:file',
-    wrap(async (req, res) => {
-      const code = jsonName(String(req.params.file))
-      if (code === null) return fail(res, 400, 'format: only .json is served')
-      const category = (await reports.categoryList()).find((c) => c.code === code)
-      if (!category) return fail(res, 404, `service_code: '${code.slice(0, 64)}' is not a service (see services.json)`)
-      res.json({ service_code: category.code, attributes: OPEN311_ATTRIBUTES[category.code] ?? [] })
-    }),
-  )
+  on('get', '/services/:file', async (req, res) => {
+    const code = jsonName(String(req.params.file))
+    if (code === null) return fail(res, 400, 'format: only .json is served')
+    const category = (await reports.categoryList()).find((c) => c.code === code)
+    if (!category) return fail(res, 404, `service_code: '${code.slice(0, 64)}' is not a service (see services.json)`)
+    res.json({ service_code: category.code, attributes: OPEN311_ATTRIBUTES[category.code] ?? [] })
+  })
 
-  r.post(
-    '/requests.json',
-    wrap(async (req, res) => {
-      const b = parseOpen311Request(req.body)
-      if ('code' in b && 'description' in b && typeof b.code === 'number') return fail(res, b.code, b.description)
-      const body = b as Exclude<typeof b, Open311Error>
-      if (!body.api_key) return fail(res, 403, 'api_key: an API key is required to post a request')
-      const actor = await keyActor(body.api_key, req.ip ?? null)
-      if (!actor) return fail(res, 403, 'api_key: not a valid API key')
-      const contact: Record<string, string> = {}
-      for (const k of ['first_name', 'last_name', 'email', 'phone', 'device_id', 'account_id'] as const) if (body[k]) contact[k] = body[k]!
-      const { row } = await reports.create({
-        source: 'open311',
-        channelId: null,
-        externalId: null,
-        categoryCode: body.service_code,
-        description: body.description,
-        lat: body.lat ?? null,
-        lon: body.long ?? null,
-        address: body.address_string ?? null,
-        contact,
-        mediaUrls: body.media_url ? [body.media_url] : [],
-        attributes: body.attribute ?? {},
-        receivedAt: o.now(),
-        apiKeyId: actor.id,
-        actor,
-      })
-      res.status(201).json([{ service_request_id: row.id, token: row.token, service_notice: 'Trung tâm IOC đã tiếp nhận phản ánh.', account_id: null }])
-    }),
-  )
+  on('post', '/requests.json', async (req, res) => {
+    const b = parseOpen311Request(req.body)
+    if ('code' in b && 'description' in b && typeof b.code === 'number') return fail(res, b.code, b.description)
+    const body = b as Exclude<typeof b, Open311Error>
+    if (!body.api_key) return fail(res, 403, 'api_key: an API key is required to post a request')
+    const actor = await keyActor(body.api_key, req.ip ?? null)
+    if (!actor) return fail(res, 403, 'api_key: not a valid API key')
+    const contact: Record<string, string> = {}
+    for (const k of ['first_name', 'last_name', 'email', 'phone', 'device_id', 'account_id'] as const) if (body[k]) contact[k] = body[k]!
+    const { row } = await reports.create({
+      source: 'open311',
+      channelId: null,
+      externalId: null,
+      categoryCode: body.service_code,
+      description: body.description,
+      lat: body.lat ?? null,
+      lon: body.long ?? null,
+      address: body.address_string ?? null,
+      contact,
+      mediaUrls: body.media_url ? [body.media_url] : [],
+      attributes: body.attribute ?? {},
+      receivedAt: o.now(),
+      apiKeyId: actor.id,
+      actor,
+    })
+    res.status(201).json([{ service_request_id: row.id, token: row.token, service_notice: 'Trung tâm IOC đã tiếp nhận phản ánh.', account_id: null }])
+  })
 
-  r.get(
-    '/requests.json',
-    wrap(async (req, res) => {
-      const q = parseOpen311Query(req.query)
-      if ('code' in q && typeof q.code === 'number') return fail(res, q.code, (q as Open311Error).description)
-      const query = q as Exclude<typeof q, Open311Error>
-      const ids = query.service_request_id ? query.service_request_id.split(',').map((s) => s.trim()).filter(Boolean) : null
-      if (ids && ids.some((id) => !/^[1-9]\d{0,17}$/.test(id))) return fail(res, 400, 'service_request_id: expected comma-separated request ids (digits)')
-      const to = query.end_date ? Date.parse(query.end_date) : o.now()
-      const from = query.start_date ? Date.parse(query.start_date) : to - OPEN311_DEFAULT_DAYS * 86_400_000
-      if (from > to) return fail(res, 400, 'start_date: must be before end_date')
-      const rows = await reports.search({
-        ids,
-        codes: query.service_code ? query.service_code.split(',').map((s) => s.trim()) : null,
-        from,
-        to,
-        closed: query.status === undefined ? null : query.status === 'closed',
-        limit: OPEN311_MAX_RESULTS,
-      })
-      res.json(await Promise.all(rows.map(async (row) => open311ServiceRequest(await reports.open311View(row)))))
-    }),
-  )
+  on('get', '/requests.json', async (req, res) => {
+    const q = parseOpen311Query(req.query)
+    if ('code' in q && typeof q.code === 'number') return fail(res, q.code, (q as Open311Error).description)
+    const query = q as Exclude<typeof q, Open311Error>
+    const ids = query.service_request_id ? query.service_request_id.split(',').map((s) => s.trim()).filter(Boolean) : null
+    if (ids && ids.some((id) => !/^[1-9]\d{0,17}$/.test(id))) return fail(res, 400, 'service_request_id: expected comma-separated request ids (digits)')
+    const to = query.end_date ? Date.parse(query.end_date) : o.now()
+    const from = query.start_date ? Date.parse(query.start_date) : to - OPEN311_DEFAULT_DAYS * 86_400_000
+    if (from > to) return fail(res, 400, 'start_date: must be before end_date')
+    const rows = await reports.search({
+      ids,
+      codes: query.service_code ? query.service_code.split(',').map((s) => s.trim()) : null,
+      from,
+      to,
+      closed: query.status === undefined ? null : query.status === 'closed',
+      limit: OPEN311_MAX_RESULTS,
+    })
+    res.json(await Promise.all(rows.map(async (row) => open311ServiceRequest(await reports.open311View(row)))))
+  })
 
-  r.get(
-    '/requests/:file',
-    wrap(async (req, res) => {
-      const id = jsonName(String(req.params.file))
-      if (id === null) return fail(res, 400, 'format: only .json is served')
-      if (!/^[1-9]\d{0,17}$/.test(id)) return fail(res, 404, `service_request_id: '${id.slice(0, 40)}' is not a request id`)
-      const row = await reports.byId(id)
-      if (!row) return fail(res, 404, `service_request_id: request ${id} does not exist`)
-      res.json([open311ServiceRequest(await reports.open311View(row))])
-    }),
-  )
+  on('get', '/requests/:file', async (req, res) => {
+    const id = jsonName(String(req.params.file))
+    if (id === null) return fail(res, 400, 'format: only .json is served')
+    if (!/^[1-9]\d{0,17}$/.test(id)) return fail(res, 404, `service_request_id: '${id.slice(0, 40)}' is not a request id`)
+    const row = await reports.byId(id)
+    if (!row) return fail(res, 404, `service_request_id: request ${id} does not exist`)
+    res.json([open311ServiceRequest(await reports.open311View(row))])
+  })
 
-  r.get(
-    '/tokens/:file',
-    wrap(async (req, res) => {
-      const token = jsonName(String(req.params.file))
-      if (token === null) return fail(res, 400, 'format: only .json is served')
-      const row = await reports.byToken(token)
-      if (!row) return fail(res, 404, 'token: no request has this token')
-      res.json([{ service_request_id: row.id, token }])
-    }),
-  )
+  on('get', '/tokens/:file', async (req, res) => {
+    const token = jsonName(String(req.params.file))
+    if (token === null) return fail(res, 400, 'format: only .json is served')
+    const row = await reports.byToken(token)
+    if (!row) return fail(res, 404, 'token: no request has this token')
+    res.json([{ service_request_id: row.id, token }])
+  })
 
   // an extension: the citizen rates the published answer (satisfied or not, with a comment)
-  r.post(
-    '/tokens/:token/rating.json',
-    wrap(async (req, res) => {
-      const b = check(reportRatingBody, typeof req.body?.satisfied === 'string' ? { ...req.body, satisfied: req.body.satisfied === 'true' } : req.body)
-      if (!b.ok) return fail(res, 400, b.issues[0]!.message)
-      const row = await reports.rate(String(req.params.token), b.value.satisfied, b.value.comment ?? null)
-      res.json([{ service_request_id: row.id, status: open311Status(row.state) }])
-    }),
-  )
+  on('post', '/tokens/:token/rating.json', async (req, res) => {
+    const b = check(reportRatingBody, typeof req.body?.satisfied === 'string' ? { ...req.body, satisfied: req.body.satisfied === 'true' } : req.body)
+    if (!b.ok) return fail(res, 400, b.issues[0]!.message)
+    const row = await reports.rate(String(req.params.token), b.value.satisfied, b.value.comment ?? null)
+    res.json([{ service_request_id: row.id, status: open311Status(row.state) }])
+  })
 
   r.use((req, res) => fail(res, 404, `no Open311 route ${req.method} /open311/v2${req.path}`))
   app.use('/open311/v2', r)

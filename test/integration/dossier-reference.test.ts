@@ -114,7 +114,7 @@ describe.each(DATABASE_TARGETS)('the demo seed on the %s database', (kind) => {
     const r = await seedDemoIfEmpty(db.db)
     const demo = await readDemoFiles()
     const added = demo.units.filter((u) => u.type === 'department' || u.type === 'centre' || u.type === 'area').length
-    expect(r).toEqual({ seeded: true, counts: { units: added, stations: 0, cameras: 0, procedures: demo.procedures.length } })
+    expect(r).toEqual({ seeded: true, counts: { units: added, stations: 0, cameras: 0, procedures: demo.procedures.length, reportCategories: 0 } })
     expect((await loadUnits(db.db)).find((u) => u.id === 'QN-HL')?.type).toBe('area')
   })
 

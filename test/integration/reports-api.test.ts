@@ -229,6 +229,32 @@ describe('citizen reports', () => {
       expect(audit.rows.map((a) => a.action)).toEqual(['report.create', 'report.classify', 'report.forward', 'report.accept', 'report.resolve', 'report.publish'])
     })
 
+    it('counts resolved reports for leaders by agency, and in the 766 indicators 5.2 and 5.3', async () => {
+      const { service_request_id: id, token } = await newReport()
+      await act('dispatcher', id, { action: 'classify' })
+      await act('dispatcher', id, { action: 'forward', agencyId: 'QN-DLQN' })
+      await act('power', id, { action: 'accept' })
+      await act('power', id, { action: 'resolve', result: 'Đã xử lý.' })
+      await act('dispatcher', id, { action: 'publish' })
+      const rating = await fetch(`${stack.server.url}/open311/v2/tokens/${token}/rating.json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ satisfied: false, comment: 'Vẫn mất điện' }) })
+      expect(await rating.json()).toEqual([{ service_request_id: id, status: 'closed' }])
+      const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10)
+      const perf = await stack.api(`/api/reports/performance?from=${today}&to=${today}`)
+      const row = (await perf.json()).rows.find((r: { agencyId: string }) => r.agencyId === 'QN-DLQN')
+      // every report the power company resolved today was on time; this one was rated, not satisfied
+      expect(row).toMatchObject({ name: 'Công ty Điện lực Quảng Ninh', onTimeRate: 1, late: 0 })
+      expect(row.resolved).toBeGreaterThanOrEqual(1)
+      expect(row.rated).toBeGreaterThanOrEqual(1)
+      expect(row.satisfied).toBeLessThan(row.rated)
+      const kpis = await (await stack.api(`/api/dossiers/kpis?unit=QN-DLQN&from=${today}&to=${today}`)).json()
+      const indicators = kpis.index766.groups.flatMap((g: { indicators: unknown[] }) => g.indicators)
+      expect(indicators.find((i: { code: string }) => i.code === '5.2')).toMatchObject({ measured: true, numerator: row.onTime + row.lateWithExtension, denominator: row.resolved })
+      expect(indicators.find((i: { code: string }) => i.code === '5.3')).toMatchObject({ measured: true, numerator: row.satisfied, denominator: row.rated })
+      // the reopen after "not satisfied"
+      expect((await act('dispatcher', id, { action: 'reopen', note: 'Người dân chưa hài lòng' })).body.state).toBe('reopened')
+      expect((await stack.api(`/api/reports/performance?from=${today}&to=2026-02-30`)).status).toBe(400)
+    })
+
     it('refuses an illegal transition with 409 naming the allowed states, and another role’s action with 403', async () => {
       const { service_request_id: id } = await newReport()
       const early = await act('dispatcher', id, { action: 'publish' })
