@@ -253,7 +253,13 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       await dashboards.close()
       for (const t of timers) clearInterval(t)
       hub.close()
+      // a request waiting on a stalled database (a console, the demo's report desk) would hold the close
+      // forever: idle keep-alive connections go at once, busy ones after a short grace (a healthy request
+      // takes milliseconds; the whole stop must fit in the 10 s a supervisor gives)
+      http.closeIdleConnections()
+      const grace = setTimeout(() => http.closeAllConnections(), 250)
       await new Promise<void>((resolve) => io.close(() => resolve()))
+      clearTimeout(grace)
       await mqtt.endAsync(true)
     },
   }
