@@ -138,7 +138,8 @@ export function open311Routes(app: Express, reports: ReportService, o: { auth: A
   })
 
   r.use((req, res) => fail(res, 404, `no Open311 route ${req.method} /open311/v2${req.path}`))
-  app.use('/open311/v2', r)
+  // where it is mounted, for whoever lists the routes (Express does not keep it)
+  app.use('/open311/v2', Object.assign(r, { mountPath: '/open311/v2' }))
 
   async function keyActor(key: string, ip: string | null): Promise<Actor | null> {
     for (const k of o.keys) if (sameSecret(k.key, key)) return { kind: 'api_key', id: `env:${k.name}`, name: k.name, ip }

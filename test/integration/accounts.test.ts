@@ -19,10 +19,10 @@ const PASSWORD = 'a-long-test-password'
 function registeredRoutes(app: Express): { method: string; path: string; access: Access | null }[] {
   const out: { method: string; path: string; access: Access | null }[] = []
   const walk = (stack: unknown[], prefix: string) => {
-    for (const layer of stack as { route?: { path: string; methods: Record<string, boolean>; stack: { handle: { access?: Access } }[] }; handle?: { stack?: unknown[] } }[]) {
+    for (const layer of stack as { route?: { path: string; methods: Record<string, boolean>; stack: { handle: { access?: Access } }[] }; handle?: { stack?: unknown[]; mountPath?: string } }[]) {
       if (layer.route) {
         for (const method of Object.keys(layer.route.methods)) out.push({ method: method.toUpperCase(), path: `${prefix}${layer.route.path}`, access: layer.route.stack[0]?.handle.access ?? null })
-      } else if (layer.handle?.stack) walk(layer.handle.stack, '/api')
+      } else if (layer.handle?.stack) walk(layer.handle.stack, layer.handle.mountPath ?? '/api') // Express keeps no mount path: routers outside /api say theirs
     }
   }
   walk((app as unknown as { router: { stack: unknown[] } }).router.stack, '')
