@@ -5,7 +5,7 @@
 // what it expected and what it found.
 
 import { hostname } from 'node:os'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { check, fromText, intIn, numberIn, oneOf, sentence, z } from '../contract/shared/schema.ts'
 import { DEFAULT_TOPIC_ROOT } from '../contract/shared/topics.ts'
 import { parseWorkingPeriods, type WorkingHours } from '../contract/shared/calendar.ts'
@@ -110,6 +110,8 @@ export interface ReportConfig {
   duplicates: DuplicatePolicy
   /** Keys for Open311 clients and automation, besides the ones admins issue: name → key. */
   open311Keys: { name: string; key: string }[]
+  /** Where report photos are stored: DATA_DIR/report-photos. */
+  photosDir: string
 }
 
 export interface DossierConfig {
@@ -552,6 +554,7 @@ function toConfig(v: Variables): Config {
       sla: v.REPORT_SLA,
       duplicates: { meters: v.REPORT_DUPLICATE_METERS, withinMs: v.REPORT_DUPLICATE_DAYS * 86_400_000 },
       open311Keys: v.OPEN311_API_KEYS,
+      photosDir: join(v.DATA_DIR, 'report-photos'),
     },
     broker: { host: v.MQTT_HOST, passwordFile: v.MQTT_PASSWORD_FILE ?? null, aclFile: v.MQTT_ACL_FILE ?? null },
     auth: {

@@ -95,6 +95,17 @@ export interface ReportDetail extends ReportListItem {
   proposedRoute: { agencyId: string; agencyName: string; byRule: boolean } | null
   /** The actions the caller may take now. */
   actions: ReportAction[]
+  /** Photos uploaded to the IOC: the reporter's and the agency's result (URLs need the caller's session). */
+  photos: ReportPhotoView[]
+}
+
+export interface ReportPhotoView {
+  id: string
+  kind: 'report' | 'result'
+  url: string
+  thumbUrl: string
+  width: number
+  height: number
 }
 
 export interface ReportContact {
@@ -206,4 +217,8 @@ export const REPORT_ROUTES = {
   reportCategories: route<Record<string, never>, ReportCategoriesResponse>()('/api/report-categories', 'reports:read'),
   reportCreate: write<ConsoleReportBody, ReportDetail>()('POST', '/api/reports', 'reports:dispatch'),
   reportAction: write<ReportActionBody, ReportDetail>()('POST', '/api/reports/:id/actions', 'reports:read'),
+  /** multipart/form-data: `photo` (JPEG, PNG or WebP, ≤ 10 MB) and `kind` (report | result). */
+  reportPhotoUpload: write<FormData, ReportPhotoView>()('POST', '/api/reports/:id/photos', 'reports:read'),
+  /** The photo (or `?size=thumb`, a 320-pixel WebP). */
+  reportPhoto: route<{ size?: 'thumb' }, Blob>()('/api/reports/:id/photos/:photoId', 'reports:read'),
 }

@@ -8,6 +8,7 @@ import type { ReportConfig } from '../../core/config.ts'
 import { createLogger } from '../../core/log.ts'
 import type { DomainContext, ServerDomain } from '../shared/domain.ts'
 import { open311Routes } from './open311.ts'
+import { localPhotoStore } from './photos.ts'
 import { reportRepository } from './repository.ts'
 import { reportRoutes } from './routes.ts'
 import { ReportService } from './service.ts'
@@ -21,6 +22,7 @@ export function reportsDomain(ctx: DomainContext, config: ReportConfig): ServerD
     config,
     hours: ctx.workingHours,
     now: ctx.now,
+    photos: localPhotoStore(config.photosDir),
     announce: (units) => ctx.publishLive('report', { committedAt: ctx.now(), units: [...new Set(units.filter((u): u is string => !!u))].map((unitId) => ({ unitId, ts: ctx.now() })) }),
   })
   const changedAt = new Map<string, number>()

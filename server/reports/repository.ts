@@ -149,6 +149,14 @@ const PATCH_COLUMNS: Record<keyof ReportPatch, [string, string]> = {
   escalatedAt: ['escalated_at', 'timestamptz'],
 }
 
+export interface ReportPhotoRow {
+  id: string
+  kind: 'report' | 'result'
+  contentType: string
+  width: number
+  height: number
+}
+
 export interface ReportEventRow {
   action: string
   fromState: ReportState | null
@@ -334,6 +342,19 @@ export function reportRepository(db: Database) {
         new Date(to).toISOString(),
       ])
       return r.rows.map(rowOf)
+    },
+
+    async addPhoto(tx: Queryable, reportId: string, x: { kind: 'report' | 'result'; contentType: string; bytes: number; width: number; height: number; sha256: string; uploadedBy: string }): Promise<string> {
+      const r = await tx.query(
+        `INSERT INTO report_photos (report_id, kind, content_type, bytes, width, height, sha256, uploaded_by) VALUES ($1::bigint, $2, $3, $4, $5, $6, $7, $8) RETURNING id::text AS id`,
+        [reportId, x.kind, x.contentType, x.bytes, x.width, x.height, x.sha256, x.uploadedBy],
+      )
+      return r.rows[0].id as string
+    },
+
+    async photos(reportId: string): Promise<ReportPhotoRow[]> {
+      const r = await db.query(`SELECT id::text AS id, kind, content_type, width, height FROM report_photos WHERE report_id = $1::bigint ORDER BY id`, [reportId])
+      return r.rows.map((x) => ({ id: x.id, kind: x.kind, contentType: x.content_type, width: x.width, height: x.height }))
     },
 
     async receivedSince(t: number): Promise<number> {

@@ -32,6 +32,7 @@ import {
   type ReportListQuery,
   type ReportListResponse,
   type ReportSla,
+  type ReportPhotoView,
   type ReportPerformanceQuery,
   type ReportPerformanceResponse,
   type ReportPerformanceRow,
@@ -46,6 +47,7 @@ import type { Database, Queryable } from '../../db/database.ts'
 import { writeAudit, type Actor } from '../shared/audit.ts'
 import type { Principal } from '../shared/auth.ts'
 import { HttpProblem, notFound } from '../shared/http.ts'
+import { processPhoto, type PhotoStore } from './photos.ts'
 import type { NewReport, ReportPatch, ReportRepository, ReportRow } from './repository.ts'
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
@@ -59,6 +61,8 @@ export interface ReportServiceOptions {
   now(): number
   /** Announces changed inboxes to every server (through the broker). */
   announce(units: readonly (string | null)[]): void
+  /** Where photo files go. */
+  photos: PhotoStore
 }
 
 /** What an intake (Open311, MQTT, the console) hands over for a new report. */
@@ -270,6 +274,14 @@ export class ReportService {
       duplicates,
       proposedRoute,
       actions: this.actionsFor(p, r),
+      photos: (await this.repo.photos(r.id)).map((x) => ({
+        id: x.id,
+        kind: x.kind,
+        url: `/api/reports/${r.id}/photos/${x.id}`,
+        thumbUrl: `/api/reports/${r.id}/photos/${x.id}?size=thumb`,
+        width: x.width,
+        height: x.height,
+      })),
     }
   }
 
@@ -580,6 +592,40 @@ export class ReportService {
   }
 
   // --- escalation --------------------------------------------------------------------------------------------
+
+  /**
+   * A photo for a report: the dispatcher's (what the reporter sent by other means) or the agency's result
+   * (only while the report is with its agency). Stored without metadata; the upload is audited.
+   */
+  async addPhoto(p: Principal, ip: string | null, id: string, kind: 'report' | 'result', upload: Buffer): Promise<ReportPhotoView> {
+    const r = await this.repo.byId(id)
+    if (!r || !this.visible(p, r)) throw notFound('id', `report ${id} does not exist or is not in your inbox`)
+    const dispatcher = p.permissions.has('reports:dispatch')
+    const agency = p.permissions.has('reports:handle') && r.agencyId !== null && p.agencyUnitId !== null && this.subtree(p.agencyUnitId).has(r.agencyId)
+    if (kind === 'result' && !(agency && (r.state === 'accepted' || r.state === 'in_progress' || r.state === 'resolved'))) {
+      throw new HttpProblem(409, { code: 'conflict', field: 'kind', message: "kind: a result photo comes from the agency handling the report, while it is accepted, in progress or resolved" })
+    }
+    if (kind === 'report' && !dispatcher) throw new HttpProblem(403, { code: 'forbidden', field: 'kind', message: 'kind: only dispatchers add the reporter’s photos' })
+    const photo = await processPhoto(upload)
+    const photoId = await this.db.transaction(async (tx: Queryable) => {
+      const photoId = await this.repo.addPhoto(tx, id, { kind, contentType: photo.contentType, bytes: photo.original.byteLength, width: photo.width, height: photo.height, sha256: photo.sha256, uploadedBy: p.name })
+      // the file before the commit: a row never points at a missing file (a crash leaves an orphan file at most)
+      await this.o.photos.put(id, photoId, photo)
+      await writeAudit(tx, { kind: p.kind, id: p.id, name: p.name, ip }, { action: 'report.photo.add', targetType: 'report', targetId: id, after: { photo: photoId, kind, bytes: photo.original.byteLength } })
+      return photoId
+    })
+    this.o.announce([this.root().id, r.agencyId])
+    return { id: photoId, kind, url: `/api/reports/${id}/photos/${photoId}`, thumbUrl: `/api/reports/${id}/photos/${photoId}?size=thumb`, width: photo.width, height: photo.height }
+  }
+
+  async photo(p: Principal, id: string, photoId: string, thumb: boolean): Promise<{ contentType: string; data: Buffer }> {
+    const r = await this.repo.byId(id)
+    if (!r || !this.visible(p, r)) throw notFound('id', `report ${id} does not exist or is not in your inbox`)
+    const meta = (await this.repo.photos(id)).find((x) => x.id === photoId)
+    const data = meta ? await this.o.photos.get(id, photoId, thumb) : null
+    if (!meta || !data) throw notFound('photoId', `report ${id} has no photo ${photoId}`)
+    return { contentType: thumb ? 'image/webp' : meta.contentType, data }
+  }
 
   /** Marks overdue reports escalated (to the agency's parent unit and the IOC), once each; returns how many. */
   async escalate(): Promise<number> {

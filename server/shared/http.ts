@@ -45,7 +45,8 @@ export interface RouteRequest {
 export class FileResponse {
   constructor(
     readonly contentType: string,
-    readonly filename: string,
+    /** A download's name; null: shown in the page (a photo), kept in the browser's private cache only. */
+    readonly filename: string | null,
     readonly body: string | Buffer,
   ) {}
 }
@@ -67,7 +68,10 @@ export function handle<S extends RouteSpec>(router: Router, spec: S, handler: (r
       baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}`,
     })
     if (out instanceof FileResponse) {
-      res.type(out.contentType).attachment(out.filename).send(out.body)
+      res.type(out.contentType)
+      if (out.filename === null) res.set('Cache-Control', 'private, max-age=3600')
+      else res.attachment(out.filename)
+      res.send(out.body)
       return
     }
     res.status(spec.method === 'POST' ? 201 : 200).json(out)

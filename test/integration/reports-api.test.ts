@@ -2,6 +2,7 @@
 // dispatcher and agency consoles' REST, the life cycle with its refusals, agency scoping over REST and
 // sockets, the audited read of contact details, and a forwarded report reaching an agency console connected
 // to another server process through the broker.
+import sharp from 'sharp'
 import { io as connectSocket, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createUnitLocator } from '../../contract/index.ts'
@@ -313,6 +314,67 @@ describe('citizen reports', () => {
       const r = await act('dispatcher', id, { action: 'reject', reason: 'complaint_or_denunciation' })
       expect(r.body.state).toBe('rejected')
       expect((await get311(`requests/${id}.json`)).body[0]).toMatchObject({ status: 'closed', status_notes: expect.stringMatching(/Luật Khiếu nại 2011/) })
+    })
+  })
+
+  describe('photos', () => {
+    const upload = (who: string, id: string, photo: Blob, kind = 'report') => {
+      const form = new FormData()
+      form.set('kind', kind)
+      form.set('photo', photo, 'photo')
+      return fetch(`${stack.server.url}/api/reports/${id}/photos`, { method: 'POST', headers: { authorization: `Bearer ${keys[who]}` }, body: form })
+    }
+    const jpegWithGps = () =>
+      sharp({ create: { width: 1600, height: 1200, channels: 3, background: { r: 200, g: 80, b: 40 } } })
+        .jpeg()
+        .withExif({ IFD0: { Copyright: 'An Nguyễn' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '20/1 57/1 0/1' } })
+        .toBuffer()
+
+    it('stores a JPEG without its metadata, with a WebP thumbnail, for whoever may read the report', async () => {
+      const { service_request_id: id } = await newReport()
+      const original = await jpegWithGps()
+      expect((await sharp(original).metadata()).exif).toBeDefined()
+      const res = await upload('dispatcher', id, new Blob([new Uint8Array(original)], { type: 'image/jpeg' }))
+      expect(res.status).toBe(201)
+      const view = await res.json()
+      expect(view).toMatchObject({ kind: 'report', width: 1600, height: 1200, url: `/api/reports/${id}/photos/${view.id}` })
+      const stored = await fetch(`${stack.server.url}${view.url}`, { headers: { authorization: `Bearer ${keys.dispatcher}` } })
+      expect(stored.headers.get('content-type')).toBe('image/jpeg')
+      const meta = await sharp(Buffer.from(await stored.arrayBuffer())).metadata()
+      expect(meta.exif).toBeUndefined()
+      const thumb = await fetch(`${stack.server.url}${view.thumbUrl}`, { headers: { authorization: `Bearer ${keys.dispatcher}` } })
+      expect(thumb.headers.get('content-type')).toBe('image/webp')
+      expect((await sharp(Buffer.from(await thumb.arrayBuffer())).metadata()).width).toBe(320)
+      expect((await as('dispatcher', `/api/reports/${id}`)).body.photos).toEqual([view])
+      // the police see nothing of a report that is not theirs
+      expect((await fetch(`${stack.server.url}${view.url}`, { headers: { authorization: `Bearer ${keys.police}` } })).status).toBe(404)
+    })
+
+    it('refuses what is not a JPEG, PNG or WebP, and what is over 10 MB, naming the field', async () => {
+      const { service_request_id: id } = await newReport()
+      const text = await upload('dispatcher', id, new Blob(['not an image at all'], { type: 'image/jpeg' }))
+      expect(text.status).toBe(400)
+      expect((await text.json()).error).toMatchObject({ field: 'photo', message: 'photo: expected a JPEG, PNG or WebP image' })
+      const big = await upload('dispatcher', id, new Blob([new Uint8Array(10 * 1024 * 1024 + 1)], { type: 'image/png' }))
+      expect(big.status).toBe(413)
+      expect((await big.json()).error).toMatchObject({ field: 'photo', message: 'photo: at most 10 MB' })
+      expect((await upload('dispatcher', id, new Blob([new Uint8Array(await jpegWithGps())]), 'cover')).status).toBe(400)
+    })
+
+    it('takes the agency’s result photos while it handles the report, and only then', async () => {
+      const { service_request_id: id } = await newReport()
+      const png = await sharp({ create: { width: 400, height: 300, channels: 4, background: '#3366ff' } }).png().toBuffer()
+      await act('dispatcher', id, { action: 'classify' })
+      await act('dispatcher', id, { action: 'forward', agencyId: 'QN-DLQN' })
+      expect((await upload('power', id, new Blob([new Uint8Array(png)]), 'result')).status).toBe(409)
+      await act('power', id, { action: 'accept' })
+      const res = await upload('power', id, new Blob([new Uint8Array(png)]), 'result')
+      expect(res.status).toBe(201)
+      expect(await res.json()).toMatchObject({ kind: 'result', width: 400, height: 300 })
+      expect((await upload('power', id, new Blob([new Uint8Array(png)]), 'report')).status).toBe(403)
+      expect((await upload('police', id, new Blob([new Uint8Array(png)]), 'result')).status).toBe(404)
+      const audit = await t0.db.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'report.photo.add' AND target_id = $1`, [id])
+      expect(audit.rows[0].n).toBe(1)
     })
   })
 
