@@ -133,7 +133,16 @@ const note = z.string().trim().max(4000)
 export const reportActionBody = z.discriminatedUnion(
   'action',
   [
-    z.object({ action: z.literal('classify'), categoryCode: z.string().min(1).max(64).optional(), priority: z.enum(PRIORITY_LEVELS).optional(), note: note.optional() }),
+    z.object({
+      action: z.literal('classify'),
+      categoryCode: z.string().min(1).max(64).optional(),
+      priority: z.enum(PRIORITY_LEVELS).optional(),
+      // a corrected place (the caller's address, found on the map): the unit and the proposed route follow it
+      lat: z.number().min(-90).max(90).optional(),
+      lon: z.number().min(-180).max(180).optional(),
+      address: z.string().trim().max(500).optional(),
+      note: note.optional(),
+    }),
     z.object({ action: z.literal('forward'), agencyId: z.string({ error: 'the agency (a unit id) to forward to' }).min(1).max(64), note: note.optional() }),
     z.object({ action: z.literal('reject'), reason: z.enum(REJECT_REASONS, { error: `one of ${REJECT_REASONS.join(', ')}` }), note: note.optional() }),
     z.object({ action: z.literal('mark_duplicate'), duplicateOf: REPORT_ID, note: note.optional() }),

@@ -110,6 +110,10 @@ export interface ReportPatch {
   categoryCode?: string
   priority?: PriorityLevel
   agencyId?: string | null
+  lat?: number | null
+  lon?: number | null
+  unitId?: string | null
+  address?: string | null
   duplicateOf?: string | null
   rejectReason?: string | null
   statusNotes?: string | null
@@ -132,6 +136,10 @@ const PATCH_COLUMNS: Record<keyof ReportPatch, [string, string]> = {
   categoryCode: ['category_code', 'text'],
   priority: ['priority', 'text'],
   agencyId: ['agency_id', 'text'],
+  lat: ['lat', 'double precision'],
+  lon: ['lon', 'double precision'],
+  unitId: ['unit_id', 'text'],
+  address: ['address', 'text'],
   duplicateOf: ['duplicate_of', 'bigint'],
   rejectReason: ['reject_reason', 'text'],
   statusNotes: ['status_notes', 'text'],

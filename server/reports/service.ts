@@ -472,6 +472,13 @@ export class ReportService {
             patch.categoryCode = c.code
             patch.priority = b.priority ?? c.priority
           } else if (b.priority) patch.priority = b.priority
+          if ((b.lat === undefined) !== (b.lon === undefined)) throw new HttpProblem(400, { code: 'bad_request', field: b.lat === undefined ? 'lat' : 'lon', message: 'lat and lon: both, or neither' })
+          if (b.lat !== undefined && b.lon !== undefined) {
+            patch.lat = b.lat
+            patch.lon = b.lon
+            patch.unitId = this.locate(b.lat, b.lon)
+          }
+          if (b.address !== undefined) patch.address = b.address
           break
         }
         case 'forward': {

@@ -210,6 +210,21 @@ describe('citizen reports', () => {
       expect(r.body.actions).toEqual(['classify', 'reject', 'mark_duplicate'])
     })
 
+    it('proposes a new route when the dispatcher corrects the category or the place', async () => {
+      const { service_request_id: id } = await newReport({ service_code: 'power' })
+      expect((await as('dispatcher', `/api/reports/${id}`)).body.proposedRoute.agencyId).toBe('QN-DLQN')
+      // waste is the ward's business: the ward containing the point
+      const waste = await act('dispatcher', id, { action: 'classify', categoryCode: 'env-waste' })
+      expect(waste.body).toMatchObject({ categoryCode: 'env-waste', priority: 'normal', proposedRoute: { agencyId: ward, byRule: true } })
+      // the caller meant Cẩm Phả: the unit and the route follow the corrected point
+      const ref = await loadReference(t0.db.db)
+      const campha = createUnitLocator(ref.units)([107.29, 21.01])!
+      expect(campha.id).not.toBe(ward)
+      const moved = await act('dispatcher', id, { action: 'classify', lat: 21.01, lon: 107.29, address: 'Cẩm Phả' })
+      expect(moved.body).toMatchObject({ unitId: campha.id, address: 'Cẩm Phả', proposedRoute: { agencyId: campha.id } })
+      expect((await act('dispatcher', id, { action: 'classify', lat: 21.01 })).body.error.field).toBe('lon')
+    })
+
     it('takes a report through forward → accept → resolve → publish, and Open311 then shows it closed with its notes', async () => {
       const { service_request_id: id } = await newReport()
       expect((await act('dispatcher', id, { action: 'classify' })).body.state).toBe('classified')
