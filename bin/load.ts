@@ -1,4 +1,5 @@
-// Loads a city's own reference data: npm run db:load -- units|stations|cameras|procedures|calendar <file>, into DATABASE_URL or,
+// Loads a city's own reference data: npm run db:load -- units|stations|cameras|procedures|calendar|report-categories|report-routes
+// <file>, into DATABASE_URL or,
 // when it is unset, into the embedded database in DATA_DIR (with `npm start` stopped).
 // Prints every rejected row with its row number and field, loads the valid rows, and exits 2 when any row
 // was rejected (0 otherwise, 1 on a usage or connection problem), so a script can tell a partial load.
@@ -12,9 +13,10 @@ import type { Database } from '../db/database.ts'
 import { openPostgres } from '../db/postgres.ts'
 import { loadReference, upsertCameras, upsertStations, upsertUnits } from '../db/reference.ts'
 import { upsertCalendarOverrides, upsertProcedures } from '../db/dossier-reference.ts'
-import { parseCalendarCsv, parseCamerasCsv, parseProceduresCsv, parseStationsCsv, parseUnitsGeoJson, type RowError } from '../db/loaders/index.ts'
+import { parseCalendarCsv, parseCamerasCsv, parseProceduresCsv, parseReportCategoriesCsv, parseReportRoutesCsv, parseStationsCsv, parseUnitsGeoJson, type RowError } from '../db/loaders/index.ts'
+import { loadReportCategories, upsertReportCategories, upsertReportRoutes } from '../db/report-reference.ts'
 
-const USAGE = `usage: npm run db:load -- units|stations|cameras|procedures|calendar <file>
+const USAGE = `usage: npm run db:load -- units|stations|cameras|procedures|calendar|report-categories|report-routes <file>
   units       GeoJSON FeatureCollection; properties id, parent_id, name, level, type, approximate
               (type: province, area, department, locality or centre; default province for a root, else locality)
   stations    CSV: id,name,kind,unit_id,lon,lat,expected_interval_sec
@@ -23,9 +25,11 @@ const USAGE = `usage: npm run db:load -- units|stations|cameras|procedures|calen
               (online_level: full, partial, none or the legacy 1–4; legal_days in working days, 0.5 = half a day)
   calendar    CSV: day,working,note — the year's announced days off and make-up working days, e.g.
               2026-02-14,true,Làm bù; each replaces the seeded holiday of its day
+  report-categories  CSV: code,name,name_en,field,priority,description (priority: urgent, complex or normal)
+  report-routes      CSV: unit_id,category,agency_id — in this unit and below, this category goes to this agency
 unit_id may be empty: the device then goes to the deepest loaded unit containing its point.`
 
-const TARGETS = ['units', 'stations', 'cameras', 'procedures', 'calendar'] as const
+const TARGETS = ['units', 'stations', 'cameras', 'procedures', 'calendar', 'report-categories', 'report-routes'] as const
 
 async function main(): Promise<number> {
   const [target, file] = process.argv.slice(2)
@@ -63,6 +67,17 @@ async function main(): Promise<number> {
       errors = r.errors
       loaded = r.procedures.length
       await upsertProcedures(db, r.procedures)
+    } else if (target === 'report-categories') {
+      const r = parseReportCategoriesCsv(text)
+      errors = r.errors
+      loaded = r.categories.length
+      await upsertReportCategories(db, r.categories)
+    } else if (target === 'report-routes') {
+      const categories = new Set((await loadReportCategories(db)).map((c) => c.code))
+      const r = parseReportRoutesCsv(text, known.units, categories)
+      errors = r.errors
+      loaded = r.rules.length
+      await upsertReportRoutes(db, r.rules)
     } else {
       const r = parseCalendarCsv(text)
       errors = r.errors

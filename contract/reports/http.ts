@@ -217,7 +217,22 @@ export interface ReportPerformanceResponse {
   rows: ReportPerformanceRow[]
 }
 
+/** PUT /api/report-routes: in `unitId` and below, reports of `category` go to `agencyId`. */
+export const reportRouteBody = z.object({
+  unitId: z.string({ error: 'a unit id' }).min(1).max(64),
+  category: z.string({ error: 'a category code' }).min(1).max(64),
+  agencyId: z.string({ error: 'the agency (a unit id)' }).min(1).max(64),
+})
+export type ReportRouteBody = z.output<typeof reportRouteBody>
+
+export interface ReportRoutesResponse {
+  rules: (ReportRouteBody & { unitName: string; categoryName: string; agencyName: string })[]
+}
+
 export const REPORT_ROUTES = {
+  reportRoutes: route<Record<string, never>, ReportRoutesResponse>()('/api/report-routes', 'reports:read'),
+  reportRouteSet: write<ReportRouteBody, ReportRoutesResponse>()('PUT', '/api/report-routes', 'reference:manage'),
+  reportRouteDelete: write<Record<string, never>, ReportRoutesResponse>()('DELETE', '/api/report-routes/:unit/:category', 'reference:manage'),
   reportPerformance: route<ReportPerformanceQuery, ReportPerformanceResponse>()('/api/reports/performance', 'dossiers:read'),
   reports: route<Partial<ReportListQuery>, ReportListResponse>()('/api/reports', 'reports:read'),
   report: route<Record<string, never>, ReportDetail>()('/api/reports/:id', 'reports:read'),

@@ -7,3 +7,4 @@ export { parseStationsCsv, formatStationsCsv, STATION_COLUMNS, DEFAULT_STATION_I
 export { parseCamerasCsv, formatCamerasCsv, CAMERA_COLUMNS, DEFAULT_CAMERA_INTERVAL_SEC } from './cameras.ts'
 export { parseProceduresCsv, formatProceduresCsv, PROCEDURE_COLUMNS, MAX_LEGAL_DAYS } from './procedures.ts'
 export { parseCalendarCsv, formatCalendarCsv, CALENDAR_COLUMNS } from './calendar.ts'
+export { parseReportCategoriesCsv, parseReportRoutesCsv, formatReportCategoriesCsv, formatReportRoutesCsv, REPORT_CATEGORY_COLUMNS, REPORT_ROUTE_COLUMNS } from './reports.ts'

@@ -205,6 +205,21 @@ export function reportRepository(db: Database) {
       return r.rows.map((x) => ({ unitId: x.unit_id, category: x.category_code, agencyId: x.agency_id }))
     },
 
+    async setRoute(tx: Queryable, r: RoutingRule): Promise<RoutingRule | null> {
+      const before = await tx.query(`SELECT agency_id FROM report_routes WHERE unit_id = $1 AND category_code = $2`, [r.unitId, r.category])
+      await tx.query(
+        `INSERT INTO report_routes (unit_id, category_code, agency_id) VALUES ($1, $2, $3)
+         ON CONFLICT (unit_id, category_code) DO UPDATE SET agency_id = EXCLUDED.agency_id, updated_at = now()`,
+        [r.unitId, r.category, r.agencyId],
+      )
+      return before.rows[0] ? { ...r, agencyId: before.rows[0].agency_id as string } : null
+    },
+
+    async deleteRoute(tx: Queryable, unitId: string, category: string): Promise<RoutingRule | null> {
+      const r = await tx.query(`DELETE FROM report_routes WHERE unit_id = $1 AND category_code = $2 RETURNING agency_id`, [unitId, category])
+      return r.rows[0] ? { unitId, category, agencyId: r.rows[0].agency_id as string } : null
+    },
+
     async byId(id: string, tx: Queryable = db): Promise<ReportRow | null> {
       const r = await tx.query(`SELECT ${COLUMNS} FROM reports r WHERE r.id = $1::bigint`, [id])
       return r.rows[0] ? rowOf(r.rows[0]) : null

@@ -2,7 +2,7 @@
 // (which checks the caller's role and agency). Nothing here decides anything.
 import type { Router } from 'express'
 import multer from 'multer'
-import { check, consoleReportBody, parseQuery, REPORT_ID, REPORT_ROUTES as R, reportActionBody, reportListQuery, reportPerformanceQuery } from '../../contract/index.ts'
+import { check, consoleReportBody, parseQuery, REPORT_ID, REPORT_ROUTES as R, reportActionBody, reportListQuery, reportPerformanceQuery, reportRouteBody } from '../../contract/index.ts'
 import { requireAccess } from '../shared/auth.ts'
 import { FileResponse, handle, HttpProblem, orBadRequest } from '../shared/http.ts'
 import { MAX_PHOTO_BYTES } from './photos.ts'
@@ -26,6 +26,9 @@ export function reportRoutes(router: Router, reports: ReportService): void {
   handle(router, R.reportWall, () => reports.wall())
   handle(router, R.reportPerformance, ({ query, principal }) => reports.performanceView(principal!, orBadRequest(parseQuery(reportPerformanceQuery, query))))
   handle(router, R.reportCategories, () => reports.categoriesView())
+  handle(router, R.reportRoutes, () => reports.routesView())
+  handle(router, R.reportRouteSet, ({ body: b, principal, ip }) => reports.setRoute(principal!, ip, body(check(reportRouteBody, b))))
+  handle(router, R.reportRouteDelete, ({ params, principal, ip }) => reports.deleteRoute(principal!, ip, String(params.unit), String(params.category)))
   handle(router, R.reports, ({ query, principal }) => reports.list(principal!, orBadRequest(parseQuery(reportListQuery, query))))
   handle(router, R.reportCreate, ({ body: b, principal, ip }) => reports.createFromConsole(principal!, ip, body(check(consoleReportBody, b))))
   handle(router, R.reportContact, ({ params, principal, ip }) => reports.contact(principal!, ip, reportId(params.id)))

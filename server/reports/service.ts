@@ -32,6 +32,8 @@ import {
   type ReportListQuery,
   type ReportListResponse,
   type ReportSla,
+  type ReportRouteBody,
+  type ReportRoutesResponse,
   type ReportPhotoView,
   type ReportPerformanceQuery,
   type ReportPerformanceResponse,
@@ -398,6 +400,40 @@ export class ReportService {
 
   async categoryList(): Promise<ReportCategory[]> {
     return [...(await this.reference()).categories.values()]
+  }
+
+  // --- routing rules ---------------------------------------------------------------------------------------------
+
+  async routesView(): Promise<ReportRoutesResponse> {
+    const ref = await this.reference()
+    return {
+      rules: [...ref.rules]
+        .sort((a, b) => a.unitId.localeCompare(b.unitId) || a.category.localeCompare(b.category))
+        .map((r) => ({ ...r, unitName: this.unitName(r.unitId)!, categoryName: ref.categories.get(r.category)?.name ?? r.category, agencyName: this.unitName(r.agencyId)! })),
+    }
+  }
+
+  /** Adds or changes a rule (admins; audited). Reports already forwarded keep their agency; new proposals follow. */
+  async setRoute(p: Principal, ip: string | null, b: ReportRouteBody): Promise<ReportRoutesResponse> {
+    const ref = await this.reference()
+    for (const [field, id] of [['unitId', b.unitId], ['agencyId', b.agencyId]] as const) {
+      if (!this.units().some((u) => u.id === id)) throw new HttpProblem(400, { code: 'bad_request', field, message: `${field}: '${id}' is not a unit` })
+    }
+    if (!ref.categories.has(b.category)) throw new HttpProblem(400, { code: 'bad_request', field: 'category', message: `category: '${b.category}' is not a report category` })
+    await this.db.transaction(async (tx: Queryable) => {
+      const before = await this.repo.setRoute(tx, { unitId: b.unitId, category: b.category, agencyId: b.agencyId })
+      await writeAudit(tx, { kind: p.kind, id: p.id, name: p.name, ip }, { action: 'report_route.set', targetType: 'report_route', targetId: `${b.unitId}/${b.category}`, before, after: b })
+    })
+    return this.routesView()
+  }
+
+  async deleteRoute(p: Principal, ip: string | null, unitId: string, category: string): Promise<ReportRoutesResponse> {
+    await this.db.transaction(async (tx: Queryable) => {
+      const before = await this.repo.deleteRoute(tx, unitId, category)
+      if (!before) throw notFound('unit', `no rule for ${unitId.slice(0, 64)} and ${category.slice(0, 64)}`)
+      await writeAudit(tx, { kind: p.kind, id: p.id, name: p.name, ip }, { action: 'report_route.delete', targetType: 'report_route', targetId: `${unitId}/${category}`, before, after: null })
+    })
+    return this.routesView()
   }
 
   // --- intake ------------------------------------------------------------------------------------------------

@@ -225,6 +225,27 @@ describe('citizen reports', () => {
       expect((await act('dispatcher', id, { action: 'classify', lat: 21.01 })).body.error.field).toBe('lon')
     })
 
+    it('lets an admin change the routing rules, audited, and new proposals follow them', async () => {
+      const { service_request_id: id } = await newReport({ service_code: 'env-waste' })
+      expect((await as('dispatcher', `/api/reports/${id}`)).body.proposedRoute.agencyId).toBe(ward)
+      const rule = { unitId: ward, category: 'env-waste', agencyId: 'QN-SNNMT' }
+      const put = await stack.api('/api/report-routes', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) })
+      expect(put.status).toBe(200)
+      expect((await put.json()).rules).toContainEqual({ ...rule, unitName: expect.any(String), categoryName: 'Rác thải, vệ sinh môi trường', agencyName: 'Sở Nông nghiệp và Môi trường' })
+      expect((await as('dispatcher', `/api/reports/${id}`)).body.proposedRoute).toEqual({ agencyId: 'QN-SNNMT', agencyName: 'Sở Nông nghiệp và Môi trường', byRule: true })
+      // dispatchers read the rules, only admins change them
+      expect((await as('dispatcher', '/api/report-routes')).status).toBe(200)
+      expect((await as('dispatcher', '/api/report-routes', { method: 'PUT', body: JSON.stringify(rule) })).status).toBe(403)
+      const bad = await stack.api('/api/report-routes', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...rule, agencyId: 'QN-NOWHERE' }) })
+      expect((await bad.json()).error).toMatchObject({ field: 'agencyId', message: "agencyId: 'QN-NOWHERE' is not a unit" })
+      // without the ward's rule, the nearest rule up the tree decides: the city's (Hạ Long handles its waste)
+      expect((await stack.api(`/api/report-routes/${ward}/env-waste`, { method: 'DELETE' })).status).toBe(200)
+      expect((await as('dispatcher', `/api/reports/${id}`)).body.proposedRoute).toMatchObject({ agencyId: 'QN-HL', byRule: true })
+      const audit = await t0.db.db.query(`SELECT action FROM audit_log WHERE target_type = 'report_route' AND target_id = $1 ORDER BY id`, [`${ward}/env-waste`])
+      expect(audit.rows.map((a) => a.action)).toEqual(['report_route.set', 'report_route.delete'])
+      await stack.api('/api/report-routes', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...rule, agencyId: ward }) })
+    })
+
     it('takes a report through forward → accept → resolve → publish, and Open311 then shows it closed with its notes', async () => {
       const { service_request_id: id } = await newReport()
       expect((await act('dispatcher', id, { action: 'classify' })).body.state).toBe('classified')
