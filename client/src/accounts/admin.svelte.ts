@@ -20,13 +20,14 @@ import {
 import { ApiError, get, resetCsrf, send } from '../shared/api.ts'
 import { AuditLog } from './audit-log.svelte.ts'
 import { WorkCalendar } from './calendar.svelte.ts'
+import { ReportRoutes } from './report-routes.svelte.ts'
 import { RemoteList } from './remote-list.svelte.ts'
 
-export const SECTIONS = ['users', 'kiosks', 'apiKeys', 'audit', 'calendar'] as const
+export const SECTIONS = ['users', 'kiosks', 'apiKeys', 'audit', 'calendar', 'reportRoutes'] as const
 export type Section = (typeof SECTIONS)[number]
 
 /** What each section needs; the page itself opens for either permission (server/service.ts, /admin). */
-const SECTION_NEEDS: Record<Section, Permission> = { users: 'accounts:manage', kiosks: 'accounts:manage', apiKeys: 'accounts:manage', audit: 'audit:read', calendar: 'reference:manage' }
+const SECTION_NEEDS: Record<Section, Permission> = { users: 'accounts:manage', kiosks: 'accounts:manage', apiKeys: 'accounts:manage', audit: 'audit:read', calendar: 'reference:manage', reportRoutes: 'reference:manage' }
 
 /** A unit as a picker offers it: in tree order, with its depth for indenting. */
 export interface UnitOption {
@@ -77,6 +78,7 @@ export class AdminState {
   readonly apiKeys = new RemoteList<ApiKeyView>((signal) => get(ROUTES.apiKeys, { signal }), (err) => this.#failed(err))
   readonly audit = new AuditLog((err) => this.#failed(err))
   readonly calendar = new WorkCalendar((err) => this.#failed(err))
+  readonly reportRoutes = new ReportRoutes((err) => this.#failed(err))
 
   permissions = $derived(new Set<Permission>(this.session?.principal.permissions ?? []))
   sections = $derived(SECTIONS.filter((s) => this.permissions.has(SECTION_NEEDS[s])))
@@ -175,6 +177,7 @@ export class AdminState {
     this.apiKeys.close()
     this.audit.close()
     this.calendar.close()
+    this.reportRoutes.close()
   }
 
   async #loadUnits(): Promise<void> {
