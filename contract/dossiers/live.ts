@@ -5,16 +5,12 @@
 
 import type { IngestLimits } from '../shared/ingest.ts'
 import { DEVICE_ID, EPOCH_MS, liveFrame, readLiveFrame } from '../shared/live-frames.ts'
-import { liveChannel } from '../shared/live.ts'
+import { liveChannel, type UnitChangeState } from '../shared/live.ts'
 import { z } from '../shared/schema.ts'
 import type { DossierBatch } from './feed.ts'
 
-export interface DossierUnitState {
-  /** The unit (its numbers include the units below it). */
-  id: string
-  /** When events of it (or below it) were last committed; null: none since this server started. */
-  changedAt: string | null
-}
+/** A unit whose dossiers (or those below it) changed, and when. */
+export type DossierUnitState = UnitChangeState
 
 export const DOSSIERS_CHANNEL = liveChannel<DossierUnitState, DossierUnitState>()('dossiers', 'dossier-unit', 'live:read')
 

@@ -5,15 +5,11 @@
 
 import type { IngestLimits } from '../shared/ingest.ts'
 import { DEVICE_ID, EPOCH_MS, liveFrame, readLiveFrame } from '../shared/live-frames.ts'
-import { liveChannel } from '../shared/live.ts'
+import { liveChannel, type UnitChangeState } from '../shared/live.ts'
 import { z } from '../shared/schema.ts'
 
-export interface ReportInboxState {
-  /** The unit whose inbox (with the units below it) changed. */
-  id: string
-  /** When a report in it last changed; null: none since this server started. */
-  changedAt: string | null
-}
+/** A unit whose inbox (with the units below it) changed, and when. */
+export type ReportInboxState = UnitChangeState
 
 /**
  * Any signed-in principal may ask; the server decides per room (server/reports/index.ts `mayWatch`): the list

@@ -29,6 +29,14 @@ export function liveChannel<Summary, State>() {
   return <L extends string, I extends string>(list: L, item: I, access: Access): LiveChannel<L, I, Summary, State> => ({ list, item, access })
 }
 
+/** An item of a channel whose items are units: when something of the unit (or below it) last changed. */
+export interface UnitChangeState {
+  /** The unit (its figures include the units below it). */
+  id: string
+  /** When a change of it (or below it) was last committed; null: none since this server started. */
+  changedAt: string | null
+}
+
 export type RoomOf<C> = C extends LiveChannel<infer L, infer I> ? L | `${I}:${string}` : never
 export type SnapshotPartOf<C> = C extends LiveChannel<infer L, string, infer S> ? { [K in L]?: S[] } : never
 export type DeltaOf<C> = C extends LiveChannel<infer L, string, unknown, infer S> ? { at: string; dataAt: string | null } & { [K in L]: S[] } : never

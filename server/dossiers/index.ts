@@ -2,9 +2,10 @@
 // `dossiers` live channel. Ingest's frames on {root}/live/dossier name the units whose dossiers changed; the
 // channel marks each of them and every unit above it, so a leader's screen (in the room of its unit) and the
 // wall (in the list room) hear of a change anywhere below what they show, and refetch.
-import { DOSSIERS_CHANNEL, parseLiveDossierFrame, type DossierUnitState, type ReportIndexInputs } from '../../contract/index.ts'
+import { DOSSIERS_CHANNEL, parseLiveDossierFrame, type ReportIndexInputs } from '../../contract/index.ts'
 import type { DossierConfig } from '../../core/config.ts'
 import type { DomainContext, ServerDomain } from '../shared/domain.ts'
+import { unitChanges } from '../shared/unit-changes.ts'
 import { dossierRepository } from './repository.ts'
 import { dossierRoutes } from './routes.ts'
 import { DossierService } from './service.ts'
@@ -16,14 +17,8 @@ export function dossiersDomain(
   reportIndex?: (from: number, to: number) => Promise<ReadonlyMap<string, ReportIndexInputs>>,
 ): ServerDomain & { service: DossierService } {
   const service = new DossierService(dossierRepository(ctx.db), ctx.units, config, ctx.now, reportIndex)
-  const changedAt = new Map<string, number>()
-  let newest: number | null = null
+  const units = unitChanges(ctx)
   let lastMinute = 0
-  const state = (id: string): DossierUnitState | null => {
-    if (!ctx.units().some((u) => u.id === id)) return null
-    const t = changedAt.get(id)
-    return { id, changedAt: t === undefined ? null : new Date(t).toISOString() }
-  }
   return {
     name: 'dossiers',
     channel: DOSSIERS_CHANNEL,
@@ -35,19 +30,8 @@ export function dossiersDomain(
     applyFrame(json) {
       const frame = parseLiveDossierFrame(json, ctx.now(), ctx.limits)
       if (typeof frame === 'string') return frame
-      const parents = new Map(ctx.units().map((u) => [u.id, u.parentId]))
-      const changed = new Set<string>()
-      for (const { unitId } of frame.units) {
-        // the unit and every unit above it (a cycle in bad reference data must not loop forever)
-        for (let id: string | null | undefined = unitId; id && !changed.has(id); id = parents.get(id)) {
-          if (!parents.has(id)) break
-          changed.add(id)
-          changedAt.set(id, frame.committedAt)
-        }
-      }
-      newest = Math.max(newest ?? 0, frame.committedAt)
       service.changed()
-      return { changed, committedAt: frame.committedAt }
+      return units.apply(frame)
     },
     // the wall's "month to date" and its due-soon list move with the clock too
     tick: (now) => {
@@ -58,10 +42,10 @@ export function dossiersDomain(
       }
       return []
     },
-    summaries: () => ctx.units().map((u) => state(u.id)!),
-    summary: state,
-    state,
-    newestSeen: () => newest,
+    summaries: units.summaries,
+    summary: units.state,
+    state: units.state,
+    newestSeen: units.newestSeen,
     routes: (router) => dossierRoutes(router, service),
     baseline: async () => ({}),
   }

@@ -3,10 +3,11 @@
 // intake) arrives as a frame on {root}/live/report naming the units whose inboxes changed; the channel marks
 // each of them and every unit above it, so an agency console (in its unit's room) hears of a change to its
 // agency or below, and dispatchers (in the list room) of every change. Sockets join only inboxes they may read.
-import { parseLiveReportFrame, REPORTS_CHANNEL, type ReportInboxState } from '../../contract/index.ts'
+import { parseLiveReportFrame, REPORTS_CHANNEL } from '../../contract/index.ts'
 import type { ReportConfig } from '../../core/config.ts'
 import { createLogger } from '../../core/log.ts'
 import type { DomainContext, ServerDomain } from '../shared/domain.ts'
+import { unitChanges } from '../shared/unit-changes.ts'
 import { open311Routes } from './open311.ts'
 import { localPhotoStore } from './photos.ts'
 import { reportRepository } from './repository.ts'
@@ -25,15 +26,9 @@ export function reportsDomain(ctx: DomainContext, config: ReportConfig): ServerD
     photos: localPhotoStore(config.photosDir),
     announce: (units) => ctx.publishLive('report', { committedAt: ctx.now(), units: [...new Set(units.filter((u): u is string => !!u))].map((unitId) => ({ unitId, ts: ctx.now() })) }),
   })
-  const changedAt = new Map<string, number>()
-  let newest: number | null = null
+  const units = unitChanges(ctx)
   let lastSweep = 0
   let sweeping = false
-  const state = (id: string): ReportInboxState | null => {
-    if (!ctx.units().some((u) => u.id === id)) return null
-    const t = changedAt.get(id)
-    return { id, changedAt: t === undefined ? null : new Date(t).toISOString() }
-  }
   return {
     name: 'reports',
     channel: REPORTS_CHANNEL,
@@ -44,17 +39,7 @@ export function reportsDomain(ctx: DomainContext, config: ReportConfig): ServerD
     applyFrame(json) {
       const frame = parseLiveReportFrame(json, ctx.now(), ctx.limits)
       if (typeof frame === 'string') return frame
-      const parents = new Map(ctx.units().map((u) => [u.id, u.parentId]))
-      const changed = new Set<string>()
-      for (const { unitId } of frame.units) {
-        for (let id: string | null | undefined = unitId; id && !changed.has(id); id = parents.get(id)) {
-          if (!parents.has(id)) break
-          changed.add(id)
-          changedAt.set(id, frame.committedAt)
-        }
-      }
-      newest = Math.max(newest ?? 0, frame.committedAt)
-      return { changed, committedAt: frame.committedAt }
+      return units.apply(frame)
     },
     tick: (now) => {
       // every server sweeps; the first to commit an escalation wins and the others find nothing left to do
@@ -69,11 +54,11 @@ export function reportsDomain(ctx: DomainContext, config: ReportConfig): ServerD
       }
       return []
     },
-    summaries: () => ctx.units().map((u) => state(u.id)!),
-    summary: state,
-    state,
+    summaries: units.summaries,
+    summary: units.state,
+    state: units.state,
     mayWatch: (p, id) => service.mayWatch(p, id),
-    newestSeen: () => newest,
+    newestSeen: units.newestSeen,
     routes: (router) => reportRoutes(router, service),
     appRoutes: (app) => open311Routes(app, service, { auth: ctx.authenticator, keys: config.open311Keys, now: ctx.now }),
     baseline: async () => ({}),

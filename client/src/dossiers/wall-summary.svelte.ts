@@ -1,76 +1,10 @@
-// What the wall's dossier widgets show (GET /api/dossiers/today: the province, month to date), fetched once
-// for all of them on a screen and again when the live channel says a unit changed (gathered over a second,
-// so a burst of events is one request), after every snapshot (a reconnect) and every few minutes, since open
-// dossiers turn overdue by the clock with no event at all. The last good answer stays while a refetch is in
-// flight or fails.
-import { ROUTES, DOSSIERS_CHANNEL, type DossierWallResponse } from '../../../contract/index.ts'
+// What the wall's dossier widgets show (GET /api/dossiers/today: the province, month to date), shared by the
+// widgets of a screen, refetched when a unit changes and every few minutes, since open dossiers turn overdue
+// by the clock with no event at all.
+import { DOSSIERS_CHANNEL, ROUTES, type DossierWallResponse } from '../../../contract/index.ts'
 import { get } from '../shared/api.ts'
-import type { LiveData } from '../shared/live.svelte.ts'
+import { LiveSummary, sharedSummary } from '../shared/live-summary.svelte.ts'
 
-const GATHER_MS = 1000
-const CLOCK_REFRESH_MS = 5 * 60_000
-
-export class WallSummary {
-  data = $state<DossierWallResponse | null>(null)
-  error = $state<string | null>(null)
-
-  #abort: AbortController | null = null
-  #timer: ReturnType<typeof setTimeout> | null = null
-  #clock: ReturnType<typeof setInterval>
-  #stopFrames: () => void
-
-  constructor(live: LiveData) {
-    this.#stopFrames = live.onFrame((c) => {
-      if (c.all || c.changed.has(DOSSIERS_CHANNEL.list)) this.#schedule()
-    })
-    this.#clock = setInterval(() => this.#schedule(), CLOCK_REFRESH_MS)
-    void this.#fetch()
-  }
-
-  close(): void {
-    this.#stopFrames()
-    clearInterval(this.#clock)
-    if (this.#timer) clearTimeout(this.#timer)
-    this.#abort?.abort()
-  }
-
-  #schedule(): void {
-    this.#timer ??= setTimeout(() => {
-      this.#timer = null
-      void this.#fetch()
-    }, GATHER_MS)
-  }
-
-  async #fetch(): Promise<void> {
-    this.#abort?.abort()
-    const abort = (this.#abort = new AbortController())
-    try {
-      this.data = await get(ROUTES.dossierWall, { signal: abort.signal })
-      this.error = null
-    } catch (err) {
-      if (!abort.signal.aborted) this.error = String(err)
-    }
-  }
-}
-
-/** One summary per wall connection, shared by the dossier widgets of the screen shown, closed with the last of them. */
-const shared = new WeakMap<LiveData, { summary: WallSummary; users: number }>()
-
-export function openWallSummary(live: LiveData): { summary: WallSummary; release: () => void } {
-  let entry = shared.get(live)
-  if (!entry) shared.set(live, (entry = { summary: new WallSummary(live), users: 0 }))
-  entry.users++
-  const held = entry
-  let released = false
-  return {
-    summary: held.summary,
-    release: () => {
-      if (released) return
-      released = true
-      if (--held.users === 0) {
-        held.summary.close()
-        shared.delete(live)
-      }
-    },
-  }
-}
+export const openWallSummary = sharedSummary<DossierWallResponse>(
+  (live) => new LiveSummary(live, DOSSIERS_CHANNEL.list, (signal) => get(ROUTES.dossierWall, { signal }), 5 * 60_000),
+)
