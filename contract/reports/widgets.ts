@@ -13,12 +13,15 @@ export const REPORT_WIDGETS = {
   'report-kpis': (ctx: WidgetContext) => widget('report-kpis', {}, ctx),
   /** Agencies by overdue reports (then open ones), most first. */
   'report-agencies': (ctx: WidgetContext) => widget('report-agencies', { limit: intIn(agencyLimit.min, agencyLimit.max).default(agencyLimit.default) }, ctx),
+  /** The province map with the open reports as points coloured by SLA state (no description, no reporter). */
+  'report-map': (ctx: WidgetContext) => widget('report-map', {}, ctx),
   /** Open reports overdue or due soon, most late first: category, place, agency and deadline (no description). */
   'report-urgent': (ctx: WidgetContext) => widget('report-urgent', { limit: intIn(urgentLimit.min, urgentLimit.max).default(urgentLimit.default) }, ctx),
 }
 
 export type ReportKpisWidget = z.output<ReturnType<(typeof REPORT_WIDGETS)['report-kpis']>>
 export type ReportAgenciesWidget = z.output<ReturnType<(typeof REPORT_WIDGETS)['report-agencies']>>
+export type ReportMapWidget = z.output<ReturnType<(typeof REPORT_WIDGETS)['report-map']>>
 export type ReportUrgentWidget = z.output<ReturnType<(typeof REPORT_WIDGETS)['report-urgent']>>
 
 /** GET /api/reports/today: what the wall's report widgets show. */

@@ -191,9 +191,9 @@ describe('validateDashboard problems', () => {
     ['49 rows', (d) => (d.screens[0].grid.rows = 49), 'screens[0].grid.rows', 'an integer 1–48'],
     // widgets
     ['no widgets', (d) => (d.screens[0].widgets = []), 'screens[0].widgets', 'a list of at least one widget'],
-    ['a widget that is not a mapping', (d) => (d.screens[0].widgets[4] = 'map'), 'screens[0].widgets[4]', "a widget: a mapping with type ('map', 'kpi', 'aqi-trend', 'aqi-ranking', 'site-sparklines', 'dossier-kpis', 'dossier-ranking', 'dossier-due-soon', 'report-kpis', 'report-agencies', 'report-urgent') and at"],
-    ['an unknown widget type', (d) => (widget(d, 3).type = 'table'), 'screens[0].widgets[3].type', "one of 'map', 'kpi', 'aqi-trend', 'aqi-ranking', 'site-sparklines', 'dossier-kpis', 'dossier-ranking', 'dossier-due-soon', 'report-kpis', 'report-agencies', 'report-urgent'"],
-    ['a missing widget type', (d) => delete widget(d, 3).type, 'screens[0].widgets[3].type', "one of 'map', 'kpi', 'aqi-trend', 'aqi-ranking', 'site-sparklines', 'dossier-kpis', 'dossier-ranking', 'dossier-due-soon', 'report-kpis', 'report-agencies', 'report-urgent'"],
+    ['a widget that is not a mapping', (d) => (d.screens[0].widgets[4] = 'map'), 'screens[0].widgets[4]', "a widget: a mapping with type ('map', 'kpi', 'aqi-trend', 'aqi-ranking', 'site-sparklines', 'dossier-kpis', 'dossier-ranking', 'dossier-due-soon', 'report-kpis', 'report-agencies', 'report-map', 'report-urgent') and at"],
+    ['an unknown widget type', (d) => (widget(d, 3).type = 'table'), 'screens[0].widgets[3].type', "one of 'map', 'kpi', 'aqi-trend', 'aqi-ranking', 'site-sparklines', 'dossier-kpis', 'dossier-ranking', 'dossier-due-soon', 'report-kpis', 'report-agencies', 'report-map', 'report-urgent'"],
+    ['a missing widget type', (d) => delete widget(d, 3).type, 'screens[0].widgets[3].type', "one of 'map', 'kpi', 'aqi-trend', 'aqi-ranking', 'site-sparklines', 'dossier-kpis', 'dossier-ranking', 'dossier-due-soon', 'report-kpis', 'report-agencies', 'report-map', 'report-urgent'"],
     ['a key of another widget type', (d) => (widget(d, 0).limit = 5), 'screens[0].widgets[0].limit', 'one of the keys type, title, at, layers'],
     ['a misspelt widget key', (d) => (widget(d, 0).layer = ['stations']), 'screens[0].widgets[0].layer', "one of the keys type, title, at, layers (did you mean 'layers'?)"],
     ['an empty widget title', (d) => (widget(d, 0).title = ''), 'screens[0].widgets[0].title', 'a non-empty text, or {vi: text, en: text}'],

@@ -19,4 +19,9 @@ export const tw = translator({
   wallReportsIoc: { vi: 'Trung tâm IOC', en: 'IOC' },
   wallReportsDue: { vi: 'hạn {time}', en: 'due {time}' },
   wallReportsEscalated: { vi: 'đã báo cáo cấp trên', en: 'escalated' },
+  wallReportsMapTitle: { vi: 'Bản đồ phản ánh đang xử lý', en: 'Open reports on the map' },
+  wallReportsSla_overdue: { vi: 'Quá hạn', en: 'Overdue' },
+  wallReportsSla_due_soon: { vi: 'Sắp đến hạn', en: 'Due soon' },
+  wallReportsSla_in_time: { vi: 'Trong hạn', en: 'In time' },
+  wallReportsSla_none: { vi: 'Chờ điều phối', en: 'Awaiting dispatch' },
 })
