@@ -266,6 +266,40 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(`the operations wall in Chromium (${target.
     },
   )
 
+  it('shows the open citizen reports on the report screen: tiles, the map by SLA state, the late list, the agencies', async () => {
+    // three reports through Open311 (any API key is an Open311 key), one of them forwarded and left unaccepted for two weeks
+    const ids: string[] = []
+    for (const [code, lat, lon] of [['power', 20.957, 107.105], ['water', 20.97, 107.08], ['env-waste', 21.01, 107.29]] as const) {
+      const res = await fetch(`${server.url}/open311/v2/requests.json`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ api_key: credentials.apiKey, service_code: code, lat: String(lat), long: String(lon), description: 'Phản ánh thử nghiệm trên màn hình tường' }),
+      })
+      ids.push(((await res.json()) as { service_request_id: string }[])[0]!.service_request_id)
+    }
+    const act = (id: string, body: object) => fetch(`${server.url}/api/reports/${id}/actions`, { method: 'POST', headers: { authorization: `Bearer ${credentials.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    await act(ids[0]!, { action: 'classify' })
+    await act(ids[0]!, { action: 'forward', agencyId: 'QN-DLQN' })
+    await t.db.db.query(`UPDATE reports SET forwarded_at = now() - interval '14 days' WHERE id = $1::bigint`, [ids[0]])
+    const { page, errors } = await open('/?dashboard=operations&screen=citizen-reports', FULL_HD)
+    await waitUntilLive(page)
+    const map = page.getByTestId('report-map')
+    await expect.poll(() => map.getAttribute('data-points'), { timeout: 20_000 }).not.toBe('0')
+    expect(Number(await map.getAttribute('data-points'))).toBeGreaterThanOrEqual(3)
+    await expect.poll(() => map.getAttribute('data-ready'), { timeout: 20_000 }).toBe('true')
+    expect(Number(await page.getByTestId('wall-reports-open').textContent())).toBeGreaterThanOrEqual(3)
+    expect(Number(await page.getByTestId('wall-reports-overdue').textContent())).toBeGreaterThanOrEqual(1)
+    await page.locator(`[data-testid=report-urgent] li[data-report="${ids[0]}"]`).waitFor()
+    expect(await page.locator('[data-testid=report-agencies] li[data-agency="QN-DLQN"]').textContent()).toContain('Công ty Điện lực Quảng Ninh')
+    // no reporter and no description ever reach the wall
+    expect(await page.locator('body').textContent()).not.toContain('Phản ánh thử nghiệm trên màn hình tường')
+    const layout = await pageLayout(page)
+    expect(layout.panelsOutside).toEqual([])
+    expect(layout.contentCut).toEqual([])
+    await page.screenshot({ path: join(ROOT, 'test-results', 'wall-citizen-reports-1920x1080.png') })
+    expect(errors).toEqual([])
+  })
+
   it('speaks English with ?lang=en', async () => {
     const { page, errors } = await open('/?dashboard=operations&screen=environment&lang=en')
     await waitUntilLive(page)

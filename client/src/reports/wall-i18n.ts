@@ -8,7 +8,7 @@ export const tw = translator({
   wallReportsOpenSub: { vi: 'chưa có kết quả', en: 'not yet answered' },
   wallReportsDueSoon: { vi: 'Sắp đến hạn', en: 'Due soon' },
   wallReportsOverdue: { vi: 'Quá hạn', en: 'Overdue' },
-  wallReportsOverdueSub: { vi: 'đã báo cáo cấp trên', en: 'escalated' },
+  wallReportsOverdueSub: { vi: 'quá hạn tiếp nhận hoặc xử lý', en: 'past the accept or resolve deadline' },
   wallReportsAgenciesTitle: { vi: 'Phản ánh quá hạn theo cơ quan', en: 'Overdue reports by agency' },
   wallReportsNone: { vi: 'Không có phản ánh đang xử lý', en: 'No open reports' },
   wallReportsAgencyOpen: { vi: '{n} đang xử lý', en: '{n} open' },
