@@ -345,6 +345,26 @@ describe('citizen reports', () => {
       expect(overdue.body.items.map((i: { id: string }) => i.id)).toContain(id)
     })
 
+    it('merges a duplicate into its original, and its reporter gets the original’s result', async () => {
+      const original = await newReport({ description: 'Cột điện đổ' })
+      const copy = await newReport({ description: 'Cột điện đổ chắn đường', lat: String(point.lat + 0.0005) })
+      const detail = await as('dispatcher', `/api/reports/${copy.service_request_id}`)
+      expect(detail.body.duplicates.map((d: { id: string }) => d.id)).toContain(original.service_request_id)
+      const merged = await act('dispatcher', copy.service_request_id, { action: 'mark_duplicate', duplicateOf: original.service_request_id })
+      expect(merged.body).toMatchObject({ state: 'duplicate', duplicateOf: original.service_request_id })
+      expect((await get311(`requests/${copy.service_request_id}.json`)).body[0]).toMatchObject({ status: 'closed', status_notes: expect.stringMatching(new RegExp(`Trùng với phản ánh số ${original.service_request_id}`)) })
+      const id = original.service_request_id
+      await act('dispatcher', id, { action: 'classify' })
+      await act('dispatcher', id, { action: 'forward', agencyId: 'QN-DLQN' })
+      await act('power', id, { action: 'accept' })
+      await act('power', id, { action: 'resolve', result: 'Đã dựng lại cột điện.' })
+      // the second reporter hears the same answer as the first
+      expect((await get311(`requests/${copy.service_request_id}.json`)).body[0]).toMatchObject({ status: 'closed', status_notes: 'Đã dựng lại cột điện.' })
+      const history = (await as('dispatcher', `/api/reports/${copy.service_request_id}`)).body.events.map((e: { action: string }) => e.action)
+      expect(history).toEqual(['submit', 'mark_duplicate', 'original_updated'])
+      expect((await act('dispatcher', copy.service_request_id, { action: 'mark_duplicate', duplicateOf: copy.service_request_id })).status).toBe(409)
+    })
+
     it('rejects a formal complaint with the legal channel in the status notes', async () => {
       const { service_request_id: id } = await newReport({ service_code: 'admin-service', description: 'Tôi khiếu nại quyết định thu hồi đất' })
       const r = await act('dispatcher', id, { action: 'reject', reason: 'complaint_or_denunciation' })
