@@ -18,8 +18,9 @@ export default defineConfig({
     // maplibre-gl alone is ~1 MB; the wall is one page loaded once a day, so one chunk is fine
     chunkSizeWarningLimit: 2000,
     sourcemap: true,
-    // four pages: the wall, sign-in, admin, the leaders' performance page (the office pages never load MapLibre)
-    rollupOptions: { input: { index: page('index'), login: page('login'), admin: page('admin'), leaders: page('leaders') } },
+    // five pages: the wall, sign-in, admin, the leaders' performance page and the citizen-report consoles (the
+    // office pages never load MapLibre)
+    rollupOptions: { input: { index: page('index'), login: page('login'), admin: page('admin'), leaders: page('leaders'), reports: page('reports') } },
   },
   server: {
     // `npx vite` for client work against a running `npm start`

@@ -305,7 +305,8 @@ function routeHttp(app: Express, o: ServerOptions, health: HealthMonitor, accoun
 
 /**
  * The pages: the wall at / (a session or kiosk link with live:read; otherwise the sign-in page), the sign-in
- * page, the admin page (for admins) and the leaders' performance page (dossiers:read). Pages are revalidated
+ * page, the admin page (for admins), the leaders' performance page (dossiers:read) and the citizen-report
+ * consoles (reports:read: the dispatcher's queue or the agency's inbox, one page). Pages are revalidated
  * at every load, so a new build is picked up. Sent to sign in, a page comes back with its query string (the
  * leader page keeps its view there).
  */
@@ -320,4 +321,5 @@ function pageRoutes(app: Express, clientDir: string): void {
   app.get('/login', ...declared('public', send('login.html')))
   app.get('/admin', ...declared('public', gated('admin.html', 'accounts:manage', 'audit:read', 'reference:manage')))
   app.get('/leaders', ...declared('public', gated('leaders.html', 'dossiers:read')))
+  app.get('/reports', ...declared('public', gated('reports.html', 'reports:read')))
 }
