@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const STAMP = join(ROOT, 'client/dist/.built')
 /** What the bundle is made of: the client, the contract it imports, the build config and the locked dependencies. */
-const INPUTS = ['client/src', 'client/index.html', 'client/login.html', 'client/admin.html', 'client/leaders.html', 'contract', 'vite.config.ts', 'package-lock.json']
+const INPUTS = ['client/src', 'client/index.html', 'client/login.html', 'client/admin.html', 'client/leaders.html', 'client/reports.html', 'contract', 'vite.config.ts', 'package-lock.json']
 
 function newestMtime(path: string): number {
   const st = statSync(path)

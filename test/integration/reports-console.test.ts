@@ -9,6 +9,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SYSTEM } from '../../server/shared/audit.ts'
 import { CHROMIUM_AVAILABLE, launchChromium } from '../helpers/browser.ts'
@@ -200,11 +201,19 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('the citizen-report consoles in Chromium', 
     await agency.getByTestId('action-resolve').click()
     const form = agency.getByTestId('form-resolve')
     await form.getByTestId('field-result').fill(RESULT)
+    // a photo of the repaired line, from the clerk's computer
+    const photo = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#2f6f3f' } }).jpeg().toBuffer()
+    await form.getByTestId('field-photo-files').setInputFiles({ name: 'sua-xong.jpg', mimeType: 'image/jpeg', buffer: photo })
     expect(await horizontalOverflow(agency)).toBeLessThanOrEqual(0)
     await agency.screenshot({ path: join(RESULTS, 'reports-agency-1366x768.png') })
     await form.getByTestId('submit').click()
     await expect.poll(() => stateOf(agency, reportId), ANSWER).toBe('resolved')
     expect(await detail(agency, reportId).getByTestId('result').textContent()).toBe(RESULT)
+    // the uploaded photo shows as its thumbnail, loaded with the clerk's session
+    const thumb = detail(agency, reportId).locator('[data-testid=photos] img').first()
+    await thumb.waitFor()
+    expect(await thumb.getAttribute('src')).toMatch(new RegExp(`^/api/reports/${reportId}/photos/\\d+\\?size=thumb$`))
+    await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: 5000 }).toBe(320)
     expect(await actionsOf(agency, reportId)).toEqual([])
     expect(await agency.getByTestId('show-contact').count()).toBe(0)
     expect(errors).toEqual([])

@@ -33,6 +33,7 @@ export const t = translator({
   section_apiKeys: { vi: 'Khóa API', en: 'API keys' },
   section_audit: { vi: 'Nhật ký thao tác', en: 'Audit log' },
   section_calendar: { vi: 'Lịch làm việc', en: 'Working days' },
+  openReports: { vi: 'Phản ánh, kiến nghị', en: 'Citizen reports' },
   section_reportRoutes: { vi: 'Định tuyến phản ánh', en: 'Report routing' },
   routesIntro: {
     vi: 'Phản ánh thuộc lĩnh vực nào, tại địa bàn nào (và các đơn vị trực thuộc) thì chuyển cho cơ quan nào. Quy tắc của địa bàn gần nhất được áp dụng; không có quy tắc thì Trung tâm IOC giữ lại. Đề xuất cho điều phối viên thay đổi ngay; phản ánh đã chuyển giữ nguyên cơ quan.',

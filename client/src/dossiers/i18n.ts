@@ -14,6 +14,7 @@ export const t = translator({
   signOut: { vi: 'Đăng xuất', en: 'Sign out' },
   openWall: { vi: 'Màn hình giám sát', en: 'Wall' },
   openAdmin: { vi: 'Quản trị', en: 'Administration' },
+  openReports: { vi: 'Phản ánh, kiến nghị', en: 'Citizen reports' },
   print: { vi: 'In báo cáo', en: 'Print' },
   scopeNote: { vi: 'Phạm vi: {unit}', en: 'Scope: {unit}' },
   sessionFailed: { vi: 'Không đọc được phiên đăng nhập: {reason}', en: 'Could not read the session: {reason}' },

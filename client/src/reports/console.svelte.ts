@@ -16,7 +16,7 @@ import {
   type UnitsResponse,
   type WallLanguage,
 } from '../../../contract/index.ts'
-import { ApiError, get, resetCsrf, send } from '../shared/api.ts'
+import { ApiError, get, resetCsrf, send, sendForm } from '../shared/api.ts'
 import { Fetched } from './fetched.svelte.ts'
 import { problemOf, type Problem } from './format.ts'
 import { t } from './i18n.ts'
@@ -145,6 +145,21 @@ export class ReportConsole {
   setLanguage(lang: WallLanguage): void {
     this.route = { ...this.route, lang }
     history.replaceState(null, '', routeSearch(this.route))
+  }
+
+  /** Uploads photos to a report (the agency's result, or what a caller sent the dispatcher), one by one. */
+  async uploadPhotos(id: string, files: readonly File[], kind: 'report' | 'result'): Promise<Problem | null> {
+    try {
+      for (const file of files) {
+        const form = new FormData()
+        form.set('kind', kind)
+        form.set('photo', file, file.name)
+        await sendForm(ROUTES.reportPhotoUpload, { id }, form)
+      }
+      return null
+    } catch (err) {
+      return this.#writeFailed(err, id)
+    }
   }
 
   /** Takes an action on a report; the panel shows the report as the server now has it. */

@@ -54,6 +54,15 @@ export function resetCsrf(token: string | null = null): void {
   csrf = token
 }
 
+/** POST a route of the table with a multipart form (a file upload), echoing the session's CSRF token. */
+export async function sendForm<S extends RouteSpec>(spec: S, params: Record<string, string>, form: FormData): Promise<ResponseOf<S>> {
+  const url = routeUrl(spec, params)
+  // no content-type: the browser writes the multipart boundary
+  const res = await fetch(url, { method: spec.method, headers: { accept: 'application/json', [CSRF_HEADER]: await csrfToken() }, body: form })
+  if (!res.ok) throw new ApiError(res.status, await errorBody(res), url)
+  return (await res.json()) as ResponseOf<S>
+}
+
 /** POST, PUT, PATCH or DELETE a route of the table with a JSON body, echoing the session's CSRF token. */
 export async function send<S extends RouteSpec>(spec: S, args: WriteArgs<S> = {} as WriteArgs<S>): Promise<ResponseOf<S>> {
   const url = routeUrl(spec, args.params as Record<string, string> | undefined)
