@@ -110,9 +110,13 @@ export interface ReportConfig {
   duplicates: DuplicatePolicy
   /** Keys for Open311 clients and automation, besides the ones admins issue: name → key. */
   open311Keys: { name: string; key: string }[]
-  /** Where report photos are stored: DATA_DIR/report-photos. */
-  photosDir: string
+  /** Where report photos are stored: a folder (DATA_DIR/report-photos), or an S3-compatible bucket (REPORT_PHOTO_S3). */
+  photos: PhotoStorage
 }
+
+export type PhotoStorage =
+  | { kind: 'folder'; dir: string }
+  | { kind: 's3'; endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string }
 
 export interface DossierConfig {
   /** Oldest accepted dossier event, vs. receive time (one-stop systems resend history). */
@@ -220,6 +224,7 @@ export const CONFIG_VARIABLES: Record<string, { default: string; description: st
   REPORT_SLA: { default: '(urgent=8h/4h,complex=8h/30d,normal=8h/15d)', description: 'Citizen-report SLAs to replace, in working time: <level or category>=<accept>/<resolve>, e.g. normal=8h/10d,power=4h/2h (h = working hours, d = working days).' },
   REPORT_DUPLICATE_METERS: { default: '250', description: 'A new report within this many metres of an open report of the same category is suggested as its duplicate.' },
   REPORT_DUPLICATE_DAYS: { default: '7', description: 'How far back (days) open reports are considered as duplicates of a new one.' },
+  REPORT_PHOTO_S3: { default: '(unset: DATA_DIR/report-photos)', description: 'Store report photos in an S3-compatible bucket instead of DATA_DIR: http(s)://ACCESS_KEY:SECRET@host[:port]/bucket[?region=…] (path-style; region defaults to us-east-1).' },
   OPEN311_API_KEYS: { default: '(none)', description: 'Open311 API keys for automation besides the ones admins issue: name:key,… (each key at least 16 characters).' },
   DOSSIER_766_SCALES: { default: '(the portal\'s)', description: 'Decision 766 maxima and targets to replace, e.g. 3.3=6:0.5,2.1=20 (code=max[:target]).' },
 }
@@ -391,6 +396,30 @@ const VARIABLES = {
     .prefault(''),
   REPORT_DUPLICATE_METERS: number(1, 100_000).prefault('250'),
   REPORT_DUPLICATE_DAYS: number(0.01, 365).prefault('7'),
+  REPORT_PHOTO_S3: z
+    .string()
+    .transform((t, ctx) => {
+      let u: URL
+      try {
+        u = new URL(t)
+      } catch {
+        u = new URL('invalid:')
+      }
+      const bucket = decodeURIComponent(u.pathname.replace(/^\/+|\/+$/g, ''))
+      if (!/^https?:$/.test(u.protocol) || !u.username || !u.password || !/^[a-z0-9][a-z0-9.-]{1,62}$/.test(bucket)) {
+        ctx.addIssue({ code: 'custom', message: 'an http(s) URL with credentials and a bucket: http(s)://ACCESS_KEY:SECRET@host[:port]/bucket', input: '(hidden: it holds a secret)' })
+        return z.NEVER
+      }
+      return {
+        kind: 's3' as const,
+        endpoint: `${u.protocol}//${u.host}`,
+        bucket,
+        region: u.searchParams.get('region') ?? 'us-east-1',
+        accessKeyId: decodeURIComponent(u.username),
+        secretAccessKey: decodeURIComponent(u.password),
+      }
+    })
+    .optional(),
   OPEN311_API_KEYS: z
     .string()
     .transform((t, ctx) => {
@@ -554,7 +583,7 @@ function toConfig(v: Variables): Config {
       sla: v.REPORT_SLA,
       duplicates: { meters: v.REPORT_DUPLICATE_METERS, withinMs: v.REPORT_DUPLICATE_DAYS * 86_400_000 },
       open311Keys: v.OPEN311_API_KEYS,
-      photosDir: join(v.DATA_DIR, 'report-photos'),
+      photos: v.REPORT_PHOTO_S3 ?? { kind: 'folder', dir: join(v.DATA_DIR, 'report-photos') },
     },
     broker: { host: v.MQTT_HOST, passwordFile: v.MQTT_PASSWORD_FILE ?? null, aclFile: v.MQTT_ACL_FILE ?? null },
     auth: {

@@ -9,7 +9,7 @@ import { createLogger } from '../../core/log.ts'
 import type { DomainContext, ServerDomain } from '../shared/domain.ts'
 import { unitChanges } from '../shared/unit-changes.ts'
 import { open311Routes } from './open311.ts'
-import { localPhotoStore } from './photos.ts'
+import { photoStore } from './photos.ts'
 import { reportRepository } from './repository.ts'
 import { reportRoutes } from './routes.ts'
 import { ReportService } from './service.ts'
@@ -23,7 +23,7 @@ export function reportsDomain(ctx: DomainContext, config: ReportConfig): ServerD
     config,
     hours: ctx.workingHours,
     now: ctx.now,
-    photos: localPhotoStore(config.photosDir),
+    photos: photoStore(config.photos),
     announce: (units) => ctx.publishLive('report', { committedAt: ctx.now(), units: [...new Set(units.filter((u): u is string => !!u))].map((unitId) => ({ unitId, ts: ctx.now() })) }),
   })
   const units = unitChanges(ctx)

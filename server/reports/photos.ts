@@ -1,10 +1,13 @@
 // Photos of citizen reports: checked (JPEG, PNG or WebP by their content, not their name; at most 10 MB),
 // re-encoded without metadata (EXIF holds where and when a phone took it), with a 320-pixel WebP thumbnail,
-// written to the photo store under DATA_DIR. sharp decodes and encodes: image parsing is not hand-written.
+// written to the photo store: a folder under DATA_DIR, or an S3-compatible bucket. sharp decodes and encodes:
+// image parsing is not hand-written.
 import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { AwsClient } from 'aws4fetch'
 import sharp from 'sharp'
+import type { PhotoStorage } from '../../core/config.ts'
 import { HttpProblem } from '../shared/http.ts'
 
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -46,7 +49,7 @@ export async function processPhoto(input: Buffer): Promise<ProcessedPhoto> {
 }
 
 /** Files under one folder, written whole (a temporary name, then a rename) so a crash leaves no half photo. */
-export function localPhotoStore(dir: string) {
+export function localPhotoStore(dir: string): PhotoStore {
   const path = (reportId: string, photoId: string, thumb: boolean) => join(dir, reportId, `${photoId}${thumb ? '.thumb.webp' : ''}`)
   const put = async (file: string, data: Buffer) => {
     await mkdir(dirname(file), { recursive: true })
@@ -64,4 +67,37 @@ export function localPhotoStore(dir: string) {
   }
 }
 
-export type PhotoStore = ReturnType<typeof localPhotoStore>
+export interface PhotoStore {
+  put(reportId: string, photoId: string, p: ProcessedPhoto): Promise<void>
+  get(reportId: string, photoId: string, thumb: boolean): Promise<Buffer | null>
+}
+
+/**
+ * Objects in an S3-compatible bucket (AWS S3, MinIO, Ceph, a province's own), path-style, signed with SigV4 by
+ * aws4fetch: `reports/<report>/<photo>` and `…/<photo>.thumb.webp`. A PUT answers once the object is whole.
+ */
+export function s3PhotoStore(o: Extract<PhotoStorage, { kind: 's3' }>): PhotoStore {
+  const client = new AwsClient({ accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey, region: o.region, service: 's3' })
+  const url = (reportId: string, photoId: string, thumb: boolean) => `${o.endpoint}/${encodeURIComponent(o.bucket)}/reports/${reportId}/${photoId}${thumb ? '.thumb.webp' : ''}`
+  const put = async (target: string, body: Buffer, contentType: string) => {
+    const res = await client.fetch(target, { method: 'PUT', body: new Uint8Array(body), headers: { 'content-type': contentType } })
+    if (!res.ok) throw new Error(`photo store: PUT ${target.replace(o.endpoint, '')} answered ${res.status}`)
+    await res.arrayBuffer()
+  }
+  return {
+    async put(reportId, photoId, p) {
+      await put(url(reportId, photoId, false), p.original, p.contentType)
+      await put(url(reportId, photoId, true), p.thumb, 'image/webp')
+    },
+    async get(reportId, photoId, thumb) {
+      const res = await client.fetch(url(reportId, photoId, thumb))
+      if (res.status === 404) return null
+      if (!res.ok) throw new Error(`photo store: GET answered ${res.status}`)
+      return Buffer.from(await res.arrayBuffer())
+    },
+  }
+}
+
+export function photoStore(storage: PhotoStorage): PhotoStore {
+  return storage.kind === 's3' ? s3PhotoStore(storage) : localPhotoStore(storage.dir)
+}

@@ -49,9 +49,11 @@ import type { Database, Queryable } from '../../db/database.ts'
 import { writeAudit, type Actor } from '../shared/audit.ts'
 import type { Principal } from '../shared/auth.ts'
 import { HttpProblem, notFound } from '../shared/http.ts'
+import { createLogger } from '../../core/log.ts'
 import { processPhoto, type PhotoStore } from './photos.ts'
 import type { NewReport, ReportPatch, ReportRepository, ReportRow } from './repository.ts'
 
+const log = createLogger('reports')
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 
 /** Who acts on a report, as the life cycle knows them. */
@@ -653,7 +655,10 @@ export class ReportService {
     const photoId = await this.db.transaction(async (tx: Queryable) => {
       const photoId = await this.repo.addPhoto(tx, id, { kind, contentType: photo.contentType, bytes: photo.original.byteLength, width: photo.width, height: photo.height, sha256: photo.sha256, uploadedBy: p.name })
       // the file before the commit: a row never points at a missing file (a crash leaves an orphan file at most)
-      await this.o.photos.put(id, photoId, photo)
+      await this.o.photos.put(id, photoId, photo).catch((err: unknown) => {
+        log.warn(`report ${id}: the photo store refused photo ${photoId}`, { error: err })
+        throw new HttpProblem(503, { code: 'unavailable', field: 'photo', message: 'photo: the photo store did not take it; nothing was saved, try again shortly' })
+      })
       await writeAudit(tx, { kind: p.kind, id: p.id, name: p.name, ip }, { action: 'report.photo.add', targetType: 'report', targetId: id, after: { photo: photoId, kind, bytes: photo.original.byteLength } })
       return photoId
     })

@@ -342,6 +342,7 @@ const SETTINGS: Record<string, { base?: Env; value: string; pick: (c: Readonly<C
   REPORT_SLA: { value: 'normal=8h/10d,power=4h/2h', pick: (c) => [c.reports.sla.levels.normal, c.reports.sla.categories.power], expected: [{ acceptHours: 8, resolveHours: 80 }, { acceptHours: 4, resolveHours: 2 }] },
   REPORT_DUPLICATE_METERS: { value: '100', pick: (c) => c.reports.duplicates.meters, expected: 100 },
   REPORT_DUPLICATE_DAYS: { value: '3', pick: (c) => c.reports.duplicates.withinMs, expected: 3 * 86_400_000 },
+  REPORT_PHOTO_S3: { value: 'http://AK:SK@127.0.0.1:9000/photos', pick: (c) => c.reports.photos, expected: { kind: 's3', endpoint: 'http://127.0.0.1:9000', bucket: 'photos', region: 'us-east-1', accessKeyId: 'AK', secretAccessKey: 'SK' } },
   OPEN311_API_KEYS: { value: 'citizen-app:0123456789abcdef0123', pick: (c) => c.reports.open311Keys, expected: [{ name: 'citizen-app', key: '0123456789abcdef0123' }] },
 }
 
@@ -402,6 +403,7 @@ const INVALID: Record<string, string> = {
   REPORT_DUPLICATE_METERS: '0',
   REPORT_DUPLICATE_DAYS: 'a week',
   OPEN311_API_KEYS: 'app:short',
+  REPORT_PHOTO_S3: 'ftp://bucket',
 }
 const FREE_TEXT = ['HOST', 'MQTT_HOST', 'DATA_DIR', 'DASHBOARDS_DIR', 'INGEST_CLIENT_ID', 'MQTT_PASSWORD_FILE', 'MQTT_ACL_FILE', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_ROLE_CLAIM']
 
@@ -419,7 +421,7 @@ describe('CONFIG_VARIABLES', () => {
   })
 
   // Defaults that depend on other variables or the host, or are unset, are covered under 'loadConfig defaults'.
-  const CONDITIONAL = ['MQTT_URL', 'DATABASE_URL', 'MAP_STYLE_URL', 'MQTT_VERSION', 'SIMULATE', 'INGEST_CLIENT_ID', 'MQTT_PASSWORD_FILE', 'MQTT_ACL_FILE', 'ADMIN_PASSWORD', 'ALLOWED_ORIGINS', 'METRICS_TOKEN', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URL', 'OIDC_ROLE_MAP', 'DOSSIER_766_SCALES', 'REPORT_SLA', 'OPEN311_API_KEYS']
+  const CONDITIONAL = ['MQTT_URL', 'DATABASE_URL', 'MAP_STYLE_URL', 'MQTT_VERSION', 'SIMULATE', 'INGEST_CLIENT_ID', 'MQTT_PASSWORD_FILE', 'MQTT_ACL_FILE', 'ADMIN_PASSWORD', 'ALLOWED_ORIGINS', 'METRICS_TOKEN', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URL', 'OIDC_ROLE_MAP', 'DOSSIER_766_SCALES', 'REPORT_SLA', 'OPEN311_API_KEYS', 'REPORT_PHOTO_S3']
 
   it.each(Object.entries(CONFIG_VARIABLES).filter(([name]) => !CONDITIONAL.includes(name)))(
     '%s defaults to the value it documents',
