@@ -24,7 +24,7 @@ import {
 } from '../../../contract/index.ts'
 import { ApiError, get, resetCsrf, send } from '../shared/api.ts'
 import { trendSpan } from './period.ts'
-import { Remote } from './remote.svelte.ts'
+import { Remote } from '../shared/remote.svelte.ts'
 import { readRoute, routeSearch, stepTo, viewOf, type LeaderRoute, type Step } from './route.ts'
 import { UnitFeed } from './unit-feed.svelte.ts'
 

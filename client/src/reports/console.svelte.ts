@@ -17,7 +17,7 @@ import {
   type WallLanguage,
 } from '../../../contract/index.ts'
 import { ApiError, get, resetCsrf, send, sendForm } from '../shared/api.ts'
-import { Fetched } from './fetched.svelte.ts'
+import { Remote } from '../shared/remote.svelte.ts'
 import { problemOf, type Problem } from './format.ts'
 import { t } from './i18n.ts'
 import { InboxFeed, inboxRoom } from './inbox-feed.svelte.ts'
@@ -46,8 +46,8 @@ export class ReportConsole {
   refreshedAt = $state<number | null>(null)
   signingOut = $state(false)
 
-  readonly queue = new Fetched<ReportListResponse>((e) => this.#failed(e))
-  readonly detail = new Fetched<ReportDetail>((e) => this.#failed(e))
+  readonly queue = new Remote<ReportListResponse>((e) => this.#failed(e))
+  readonly detail = new Remote<ReportDetail>((e) => this.#failed(e))
 
   lang = $derived<WallLanguage>(this.route.lang)
   principal = $derived(this.session?.principal ?? null)

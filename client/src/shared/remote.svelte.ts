@@ -1,9 +1,10 @@
-// One answer the console reads from the server (the queue, the open report): the last good value, the question
-// it answers (its key), whether a newer request is under way and why the last one failed. A new request
-// cancels the one before it, so a slow answer never overwrites a newer one; a refresh of the same key keeps the
-// value on screen until the answer comes, so a slow link never blanks the queue under a clerk's cursor.
+// One answer a page reads from the server (the leader page's KPIs, a ranking; the console's queue, the open
+// report): the last good value, what it was asked for (its key), whether a newer request is under way and why
+// the last one failed. A new request cancels the one before it, so a slow answer never overwrites a newer one;
+// the old value stays on screen (marked stale when it answers another question) until the new one arrives, so
+// a slow link never blanks a number or a queue under a clerk's cursor.
 
-export class Fetched<T> {
+export class Remote<T> {
   /** Null until the first answer. */
   value = $state<T | null>(null)
   /** The key `value` answers. */
@@ -12,15 +13,17 @@ export class Fetched<T> {
   key = $state<string | null>(null)
   loading = $state(false)
   error = $state<unknown>(null)
+  /** True while the value shown answers another question than the one asked (another period or unit). */
+  stale = $derived(this.value !== null && this.valueKey !== this.key)
 
   #abort: AbortController | null = null
 
   constructor(
-    /** Told of every failure first (the console sends an ended session to the sign-in page). */
+    /** Told of every failure first (a page sends an ended session to the sign-in page). */
     private readonly onError: (err: unknown) => void = () => {},
   ) {}
 
-  /** Asks for `key` with `fetch`; the same key again is a refresh. */
+  /** Asks for `key` with `fetch` (the same key again is a refresh: the value stays until the answer). */
   async load(key: string, fetch: (signal: AbortSignal) => Promise<T>): Promise<void> {
     this.#abort?.abort()
     const abort = (this.#abort = new AbortController())
@@ -29,7 +32,9 @@ export class Fetched<T> {
     try {
       const value = await fetch(abort.signal)
       if (abort.signal.aborted) return
-      this.set(key, value)
+      this.value = value
+      this.valueKey = key
+      this.error = null
     } catch (err) {
       if (abort.signal.aborted) return
       this.onError(err)
@@ -37,6 +42,13 @@ export class Fetched<T> {
     } finally {
       if (this.#abort === abort) this.loading = false
     }
+  }
+
+  /** Stops asking (the view no longer shows it); the last value is kept for when it comes back. */
+  idle(): void {
+    this.#abort?.abort()
+    this.#abort = null
+    this.loading = false
   }
 
   /**
