@@ -274,13 +274,20 @@ export function reportRepository(db: Database) {
       return r.rows.map(rowOf)
     },
 
-    /** Open reports of a category received in [since, until] with a point (duplicate candidates). */
-    async openNear(category: string, since: number, until: number): Promise<ReportRow[]> {
+    /**
+     * Open reports of a category received in [since, until] within a box of `meters` around the point
+     * (duplicate candidates; the exact distance is the caller's).
+     */
+    async openNear(category: string, since: number, until: number, lat: number, lon: number, meters: number): Promise<ReportRow[]> {
+      // degrees of latitude are ~111 km everywhere; of longitude, that times cos(latitude)
+      const dLat = meters / 111_000
+      const dLon = meters / (111_000 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)))
       const r = await db.query(
         `SELECT ${COLUMNS} FROM reports r
-         WHERE r.category_code = $1 AND r.received_at BETWEEN $2::timestamptz AND $3::timestamptz AND r.lat IS NOT NULL
+         WHERE r.category_code = $1 AND r.received_at BETWEEN $2::timestamptz AND $3::timestamptz
+           AND r.lat BETWEEN $5 AND $6 AND r.lon BETWEEN $7 AND $8
            AND r.state <> ALL($4::text[])`,
-        [category, new Date(since).toISOString(), new Date(until).toISOString(), CLOSED_STATES],
+        [category, new Date(since).toISOString(), new Date(until).toISOString(), CLOSED_STATES, lat - dLat, lat + dLat, lon - dLon, lon + dLon],
       )
       return r.rows.map(rowOf)
     },

@@ -2,7 +2,8 @@
 // (every inbox) for dispatchers, `report-inbox:<agency>` (the agency and the units below it) for agency staff.
 // Deltas name only which inboxes changed (contract/reports/live.ts), so a delta asks the console to refetch
 // over REST, gathered: the deltas of the next half second join it, so a burst (a sweep escalating twenty
-// reports) becomes one round of requests. A reconnect asks for one too, since deltas sent while away are lost.
+// reports) becomes one round of requests, and rounds are at least 1.5 s apart. A reconnect asks for one too,
+// since deltas sent while away are lost.
 import { io, type Socket } from 'socket.io-client'
 import { REPORTS_CHANNEL, type ClientToServerEvents, type ServerToClientEvents } from '../../../contract/index.ts'
 
@@ -10,6 +11,12 @@ type ConsoleSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
 /** How long a change waits for the ones after it before the console refetches. */
 export const REFETCH_GATHER_MS = 500
+/**
+ * The least time between two refetches: under a storm of changes (the dispatcher's room hears every one) a
+ * console asks at most this often, not at every delta (bench:reports: 50 consoles refetching 20 times a
+ * second were more than two servers could answer). A quiet console still sees a change within a second.
+ */
+export const REFETCH_MIN_INTERVAL_MS = 1500
 
 /** The room a console follows: null for every inbox (dispatchers), else the agency's own. */
 export function inboxRoom(agencyUnitId: string | null): string {
@@ -25,6 +32,7 @@ export class InboxFeed {
 
   #socket: ConsoleSocket
   #timer: ReturnType<typeof setTimeout> | null = null
+  #lastFetch = 0
   #connectedBefore = false
 
   constructor(
@@ -62,9 +70,11 @@ export class InboxFeed {
   }
 
   #schedule(): void {
+    const wait = Math.max(REFETCH_GATHER_MS, this.#lastFetch + REFETCH_MIN_INTERVAL_MS - Date.now())
     this.#timer ??= setTimeout(() => {
       this.#timer = null
+      this.#lastFetch = Date.now()
       this.onChange()
-    }, REFETCH_GATHER_MS)
+    }, wait)
   }
 }
