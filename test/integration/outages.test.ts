@@ -135,7 +135,9 @@ describe('outages of the real database and broker', () => {
         () => db.query<{ n: number; distinct_n: number }>(`SELECT count(*)::int AS n, count(DISTINCT (station_id, ts))::int AS distinct_n FROM station_readings WHERE metric = 'pm25' AND ts >= to_timestamp($1 / 1000.0)`, [base]),
         (r) => r.rows[0]!.n >= acked.size,
         'every acknowledged reading stored',
-        20_000,
+        // Mosquitto acknowledges on receipt: ingest may still be working through the backlog of the outages,
+        // which takes longer when the rest of the suite shares the machine's two cores
+        60_000,
         500,
       ).catch(async (e) => {
         const have = new Set((await db.query<{ ts: number }>(`SELECT ts FROM station_readings WHERE metric = 'pm25' AND ts >= to_timestamp($1 / 1000.0)`, [base])).rows.map((r) => (r.ts - base) / 1000))

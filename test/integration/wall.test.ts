@@ -397,9 +397,10 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('the wall when its server process dies (all
     // and the simulator's readings flow to the page again
     await page.waitForFunction((n) => (window as unknown as { __iocWall: { deltas: number } }).__iocWall.deltas > n, reconnected.deltas, { timeout: 20_000 })
 
-    // while the server was down, the browser reports each refused connection attempt as a console error;
-    // that is the outage this test makes, anything else is a fault of the wall
-    const refused = /net::ERR_CONNECTION_REFUSED|WebSocket connection to '.*' failed/
+    // while the server was down, the browser reports each refused connection attempt as a console error, and
+    // a request under way when the process was killed as reset; that is the outage this test makes, anything
+    // else is a fault of the wall
+    const refused = /net::ERR_CONNECTION_REFUSED|net::ERR_CONNECTION_RESET|WebSocket connection to '.*' failed/
     expect(errors.filter((e) => !refused.test(e))).toEqual([])
   })
 })
