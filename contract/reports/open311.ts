@@ -121,11 +121,16 @@ export const open311RequestBody = z
   })
 export type Open311RequestBody = z.output<typeof open311RequestBody>
 
-/** The body read, or the first problem as an Open311 error (400) naming the field. */
-export function parseOpen311Request(body: unknown): Open311RequestBody | Open311Error {
-  const r = check(open311RequestBody, body ?? {})
-  if (r.ok) return r.value
-  return { code: 400, description: r.issues[0]!.message }
+/** What an Open311 input read to: the value, or the first problem as the Open311 error (400) naming the field. */
+export type Open311Read<T> = { ok: true; value: T } | { ok: false; error: Open311Error }
+
+function read<S extends z.ZodType>(schema: S, input: unknown): Open311Read<z.output<S>> {
+  const r = check(schema, input ?? {})
+  return r.ok ? { ok: true, value: r.value } : { ok: false, error: { code: 400, description: r.issues[0]!.message } }
+}
+
+export function parseOpen311Request(body: unknown): Open311Read<Open311RequestBody> {
+  return read(open311RequestBody, body)
 }
 
 /** GET requests.json's filters. */
@@ -139,10 +144,8 @@ export const open311Query = z.object({
 })
 export type Open311Query = z.output<typeof open311Query>
 
-export function parseOpen311Query(q: unknown): Open311Query | Open311Error {
-  const r = check(open311Query, q ?? {})
-  if (r.ok) return r.value
-  return { code: 400, description: r.issues[0]!.message }
+export function parseOpen311Query(q: unknown): Open311Read<Open311Query> {
+  return read(open311Query, q)
 }
 
 /** An instant as ISO 8601 in Vietnam time with its zone: 2026-03-02T08:15:00+07:00. */

@@ -3,7 +3,7 @@
 // intake) arrives as a frame on {root}/live/report naming the units whose inboxes changed; the channel marks
 // each of them and every unit above it, so an agency console (in its unit's room) hears of a change to its
 // agency or below, and dispatchers (in the list room) of every change. Sockets join only inboxes they may read.
-import { parseLiveReportFrame, REPORTS_CHANNEL } from '../../contract/index.ts'
+import { liveReportFrame, parseLiveReportFrame, REPORTS_CHANNEL } from '../../contract/index.ts'
 import type { ReportConfig } from '../../core/config.ts'
 import { createLogger } from '../../core/log.ts'
 import type { DomainContext, ServerDomain } from '../shared/domain.ts'
@@ -24,7 +24,7 @@ export function reportsDomain(ctx: DomainContext, config: ReportConfig): ServerD
     hours: ctx.workingHours,
     now: ctx.now,
     photos: photoStore(config.photos),
-    announce: (units) => ctx.publishLive('report', { committedAt: ctx.now(), units: [...new Set(units.filter((u): u is string => !!u))].map((unitId) => ({ unitId, ts: ctx.now() })) }),
+    announce: (units) => ctx.publishLive('report', liveReportFrame(units, ctx.now())),
   })
   const units = unitChanges(ctx)
   let lastSweep = 0

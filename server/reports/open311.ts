@@ -66,8 +66,8 @@ export function open311Routes(app: Express, reports: ReportService, o: { auth: A
 
   on('post', '/requests.json', async (req, res) => {
     const b = parseOpen311Request(req.body)
-    if ('code' in b && 'description' in b && typeof b.code === 'number') return fail(res, b.code, b.description)
-    const body = b as Exclude<typeof b, Open311Error>
+    if (!b.ok) return fail(res, b.error.code, b.error.description)
+    const body = b.value
     if (!body.api_key) return fail(res, 403, 'api_key: an API key is required to post a request')
     const actor = await keyActor(body.api_key, req.ip ?? null)
     if (!actor) return fail(res, 403, 'api_key: not a valid API key')
@@ -94,8 +94,8 @@ export function open311Routes(app: Express, reports: ReportService, o: { auth: A
 
   on('get', '/requests.json', async (req, res) => {
     const q = parseOpen311Query(req.query)
-    if ('code' in q && typeof q.code === 'number') return fail(res, q.code, (q as Open311Error).description)
-    const query = q as Exclude<typeof q, Open311Error>
+    if (!q.ok) return fail(res, q.error.code, q.error.description)
+    const query = q.value
     const ids = query.service_request_id ? query.service_request_id.split(',').map((s) => s.trim()).filter(Boolean) : null
     if (ids && ids.some((id) => !/^[1-9]\d{0,17}$/.test(id))) return fail(res, 400, 'service_request_id: expected comma-separated request ids (digits)')
     const to = query.end_date ? Date.parse(query.end_date) : o.now()

@@ -314,11 +314,11 @@ export function reportRepository(db: Database) {
     /** Stores a new report; an MQTT resend of (channel, externalId) returns the stored one with created=false. */
     async insert(tx: Queryable, n: NewReport & { state: ReportState; agencyId: string | null }): Promise<{ row: ReportRow; created: boolean }> {
       const r = await tx.query(
-        `INSERT INTO reports (token, source, channel_id, external_id, category_code, priority, description, lat, lon, address, unit_id, agency_id, state,
+        `INSERT INTO reports AS r (token, source, channel_id, external_id, category_code, priority, description, lat, lon, address, unit_id, agency_id, state,
            contact, media_urls, attributes, received_at, api_key_id, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::text[], $16::jsonb, $17::timestamptz, $18, now())
          ON CONFLICT (channel_id, external_id) DO NOTHING
-         RETURNING id::text AS id`,
+         RETURNING ${COLUMNS}`,
         [
           n.token,
           n.source,
@@ -340,7 +340,7 @@ export function reportRepository(db: Database) {
           n.apiKeyId,
         ],
       )
-      if (r.rows[0]) return { row: (await this.byId(r.rows[0].id as string, tx))!, created: true }
+      if (r.rows[0]) return { row: rowOf(r.rows[0]), created: true }
       const existing = await tx.query(`SELECT ${COLUMNS} FROM reports r WHERE r.channel_id = $1 AND r.external_id = $2`, [n.channelId, n.externalId])
       return { row: rowOf(existing.rows[0]), created: false }
     },
