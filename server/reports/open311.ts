@@ -131,7 +131,9 @@ export function open311Routes(app: Express, reports: ReportService, o: { auth: A
 
   // an extension: the citizen rates the published answer (satisfied or not, with a comment)
   on('post', '/tokens/:token/rating.json', async (req, res) => {
-    const b = check(reportRatingBody, typeof req.body?.satisfied === 'string' ? { ...req.body, satisfied: req.body.satisfied === 'true' } : req.body)
+    // a form sends "true" / "false"; anything else stays as sent, for the schema to refuse
+    const sent = req.body?.satisfied
+    const b = check(reportRatingBody, sent === 'true' || sent === 'false' ? { ...req.body, satisfied: sent === 'true' } : req.body)
     if (!b.ok) return fail(res, 400, b.issues[0]!.message)
     const row = await reports.rate(String(req.params.token), b.value.satisfied, b.value.comment ?? null)
     res.json([{ service_request_id: row.id, status: open311Status(row.state) }])

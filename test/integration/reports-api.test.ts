@@ -318,6 +318,32 @@ describe('citizen reports', () => {
       expect((await as('power', `/api/reports/${id}`)).status).toBe(200)
     })
 
+    it('answers bad input on the console routes with a 400 naming the field, and a bad id with a 404', async () => {
+      const bad = await as('dispatcher', '/api/reports?sla=late')
+      expect(bad.status).toBe(400)
+      expect(bad.body.error).toMatchObject({ field: 'sla', message: expect.stringMatching(/^sla: expected 'due_soon' or 'overdue'/) })
+      expect((await as('dispatcher', '/api/reports?pageSize=0')).body.error.field).toBe('pageSize')
+      expect((await as('dispatcher', '/api/reports/not-a-number')).status).toBe(404)
+      const create = await as('dispatcher', '/api/reports', { method: 'POST', body: JSON.stringify({ categoryCode: 'power' }) })
+      expect(create.status).toBe(400)
+      expect(create.body.error.field).toBe('description')
+      const action = await act('dispatcher', '999999999', { action: 'fly' })
+      expect(action.status).toBe(400)
+      expect(action.body.error.field).toBe('action')
+    })
+
+    it('refuses a citizen’s rating that says neither satisfied nor not, or comes before the answer is published', async () => {
+      const { token } = await newReport()
+      const rate = (body: object) => fetch(`${stack.server.url}/open311/v2/tokens/${token}/rating.json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      const bad = await rate({ satisfied: 'maybe' })
+      expect(bad.status).toBe(400)
+      expect((await bad.json())[0]).toMatchObject({ code: 400, description: expect.stringMatching(/^satisfied: expected true \(satisfied\) or false/) })
+      const early = await rate({ satisfied: true })
+      expect(early.status).toBe(409)
+      expect((await early.json())[0].description).toMatch(/^rate: not from 'new'/)
+      expect((await fetch(`${stack.server.url}/open311/v2/tokens/no-such-token/rating.json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"satisfied":true}' })).status).toBe(404)
+    })
+
     it('shows contact details to dispatchers only, and audits every read', async () => {
       const { service_request_id: id } = await newReport()
       const before = (await t0.db.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'report.contact.read' AND target_id = $1`, [id])).rows[0].n

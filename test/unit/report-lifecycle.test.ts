@@ -2,6 +2,7 @@
 // refused with the states it is allowed from, and deadlines skip nights, weekends and holidays.
 import { describe, expect, it } from 'vitest'
 import { REPORT_ACTIONS, REPORT_STATES, open311Status, transition, type ReportAction, type ReportActor, type ReportState } from '../../contract/reports/lifecycle.ts'
+import { liveReportFrame, parseLiveReportFrame } from '../../contract/reports/live.ts'
 import { DEFAULT_SLA, DEFAULT_SLA_POLICY, deadlines, outcome, parseSlaPolicy, slaStateAt, type SlaTimes } from '../../contract/reports/sla.ts'
 import { DEFAULT_WORKING_HOURS, WorkingCalendar } from '../../contract/shared/calendar.ts'
 import { vietnamHolidays } from '../../contract/shared/holidays.ts'
@@ -122,5 +123,16 @@ describe('REPORT_SLA', () => {
 
   it('is the default policy when empty', () => {
     expect(parseSlaPolicy('')).toEqual({ levels: DEFAULT_SLA, categories: {} })
+  })
+})
+
+describe('the live frame a server announces report changes with', () => {
+  it('names each unit once, and is refused whole when it is not a frame', () => {
+    const now = Date.parse('2026-03-02T08:00:00Z')
+    const frame = liveReportFrame(['QN-DLQN', null, 'QN', 'QN-DLQN'], now)
+    expect(frame).toEqual({ committedAt: now, units: [{ unitId: 'QN-DLQN', ts: now }, { unitId: 'QN', ts: now }] })
+    expect(parseLiveReportFrame(JSON.parse(JSON.stringify(frame)), now, { maxAgeMs: 86_400_000, maxFutureMs: 60_000 })).toEqual(frame)
+    expect(typeof parseLiveReportFrame({ committedAt: now, units: [{ unitId: 'a/#', ts: now }] }, now, { maxAgeMs: 86_400_000, maxFutureMs: 60_000 })).toBe('string')
+    expect(typeof parseLiveReportFrame('not a frame', now, { maxAgeMs: 86_400_000, maxFutureMs: 60_000 })).toBe('string')
   })
 })
