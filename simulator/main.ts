@@ -111,22 +111,6 @@ async function main(): Promise<void> {
   log.info(`publishing ${config.sim.rate} readings/s for ${start.stations.length} stations and ${start.cameras.length} cameras to ${redactUrl(start.mqttUrl)}`)
   sim.start()
   if (start.dossiers) startDossiers(start.dossiers, config, publish, life)
-  if (start.reports && config.sim.reportsPerDay > 0) {
-    const desk = createReportDesk({
-      model: createReportModel({ seed: config.sim.seed, units: start.reports.units, categories: start.reports.categories, perDay: config.sim.reportsPerDay }),
-      seed: config.sim.seed,
-      baseUrl: start.reports.baseUrl,
-      dispatcherKey: start.reports.dispatcherKey,
-      agencyKey: start.reports.agencyKey,
-      topicRoot: config.topicRoot,
-      publish,
-      now: Date.now,
-      historyHours: 24,
-    })
-    life.onStop('report desk', () => desk.stop())
-    desk.start()
-    log.info(`sending ~${config.sim.reportsPerDay} citizen reports a day (the last 24 h first); a simulated dispatcher and the agencies answer them at ${start.reports.baseUrl}`)
-  }
   if (start.backfill.hours < config.sim.backfillHours) log.warn(`SIM_BACKFILL_HOURS ${config.sim.backfillHours} reaches past INGEST_MAX_AGE; filling ${start.backfill.hours} h`)
   const { hours } = start.backfill
   if (hours > 0) {
@@ -149,6 +133,24 @@ async function main(): Promise<void> {
       const n = await backfill.backfill({ hours, stepSec: BACKFILL_STEP_SEC, only })
       log.info(`history published: ${n} messages`)
     }
+  }
+  // the report desk works through the API: after the readings' history, so start-up and backfill have the
+  // database to themselves (on the embedded one every request waits its turn)
+  if (start.reports && config.sim.reportsPerDay > 0) {
+    const desk = createReportDesk({
+      model: createReportModel({ seed: config.sim.seed, units: start.reports.units, categories: start.reports.categories, perDay: config.sim.reportsPerDay }),
+      seed: config.sim.seed,
+      baseUrl: start.reports.baseUrl,
+      dispatcherKey: start.reports.dispatcherKey,
+      agencyKey: start.reports.agencyKey,
+      topicRoot: config.topicRoot,
+      publish,
+      now: Date.now,
+      historyHours: 24,
+    })
+    life.onStop('report desk', () => desk.stop())
+    desk.start()
+    log.info(`sending ~${config.sim.reportsPerDay} citizen reports a day (the last 24 h first); a simulated dispatcher and the agencies answer them at ${start.reports.baseUrl}`)
   }
   setInterval(() => log.debug('simulator', { ...sim.stats() }), 60_000).unref()
 }

@@ -181,8 +181,8 @@ export function createReportDesk(o: ReportDeskOptions) {
 
   return {
     start(): void {
+      // the first round a tick later: not in the same instant as everything else the start does
       timer = setInterval(() => void tick(), o.tickMs ?? 15_000)
-      void tick()
     },
     stop(): void {
       if (timer) clearInterval(timer)
