@@ -31,7 +31,10 @@ describe('outages of the real database and broker', () => {
   let sent = 0
   let feeding = true
   let feed: Promise<void>
+  // readings 100 ms apart from two hours ago: at 100 a second the feed stays in the past for the whole test
+  // (1 s apart it overtook the clock after ~80 s and ingest rightly dead-lettered readings 5 min ahead)
   const base = Date.now() - 2 * 3_600_000
+  const STEP_MS = 100
 
   beforeAll(async () => {
     pg = await startPgCluster()
@@ -55,7 +58,7 @@ describe('outages of the real database and broker', () => {
       while (feeding) {
         const i = sent++
         sendTimes[i] = Date.now()
-        pub.publish(`ioc/v1/env/${STATIONS[i % 20]}`, envPayload(base + i * 1000, { pm25: i % 400 }), { qos: 1 }, (err) => {
+        pub.publish(`ioc/v1/env/${STATIONS[i % 20]}`, envPayload(base + i * STEP_MS, { pm25: i % 400 }), { qos: 1 }, (err) => {
           if (!err) acked.add(i)
           else failed.push(`${i}: ${err.message}`)
         })
@@ -140,12 +143,14 @@ describe('outages of the real database and broker', () => {
         60_000,
         500,
       ).catch(async (e) => {
-        const have = new Set((await db.query<{ ts: number }>(`SELECT ts FROM station_readings WHERE metric = 'pm25' AND ts >= to_timestamp($1 / 1000.0)`, [base])).rows.map((r) => (r.ts - base) / 1000))
+        const have = new Set((await db.query<{ ts: number }>(`SELECT ts FROM station_readings WHERE metric = 'pm25' AND ts >= to_timestamp($1 / 1000.0)`, [base])).rows.map((r) => (r.ts - base) / STEP_MS))
         const miss = [...acked].filter((i) => !have.has(i)).sort((a, b) => a - b)
-        console.log('MISSING', miss.length, JSON.stringify(miss.slice(0, 50)), 'sendTimes', JSON.stringify(miss.slice(0, 5).map((i) => sendTimes[i])), 'events', JSON.stringify(events))
+        const dead = (await db.query(`SELECT code, count(*)::int AS n FROM dead_letters GROUP BY code`)).rows
+        console.log('MISSING', miss.length, 'dead letters', JSON.stringify(dead), JSON.stringify(miss.slice(0, 50)), 'sendTimes', JSON.stringify(miss.slice(0, 5).map((i) => sendTimes[i])), 'events', JSON.stringify(events))
         throw e
       })
       expect(rows.rows[0]).toEqual({ n: sent, distinct_n: sent })
+      expect((await db.query(`SELECT count(*)::int AS n FROM dead_letters`)).rows[0]).toEqual({ n: 0 })
     } finally {
       await db.end()
     }
