@@ -110,6 +110,8 @@ export interface ReportConfig {
   duplicates: DuplicatePolicy
   /** Keys for Open311 clients and automation, besides the ones admins issue: name → key. */
   open311Keys: { name: string; key: string }[]
+  /** Open311 requests a minute per API key (POST) or per address (GET); 0 = no limit. */
+  open311PerMinute: number
   /** Where report photos are stored: a folder (DATA_DIR/report-photos), or an S3-compatible bucket (REPORT_PHOTO_S3). */
   photos: PhotoStorage
 }
@@ -226,6 +228,7 @@ export const CONFIG_VARIABLES: Record<string, { default: string; description: st
   REPORT_DUPLICATE_DAYS: { default: '7', description: 'How far back (days) open reports are considered as duplicates of a new one.' },
   REPORT_PHOTO_S3: { default: '(unset: DATA_DIR/report-photos)', description: 'Store report photos in an S3-compatible bucket instead of DATA_DIR: http(s)://ACCESS_KEY:SECRET@host[:port]/bucket[?region=…] (path-style; region defaults to us-east-1).' },
   OPEN311_API_KEYS: { default: '(none)', description: 'Open311 API keys for automation besides the ones admins issue: name:key,… (each key at least 16 characters).' },
+  OPEN311_RATE_LIMIT: { default: '600', description: 'Open311 requests a minute per API key (POST) or per address (GET); more get a 429 in the spec\'s error shape (0 = no limit).' },
   DOSSIER_766_SCALES: { default: '(the portal\'s)', description: 'Decision 766 maxima and targets to replace, e.g. 3.3=6:0.5,2.1=20 (code=max[:target]).' },
 }
 
@@ -420,6 +423,7 @@ const VARIABLES = {
       }
     })
     .optional(),
+  OPEN311_RATE_LIMIT: integer(0, 1_000_000).prefault('600'),
   OPEN311_API_KEYS: z
     .string()
     .transform((t, ctx) => {
@@ -583,6 +587,7 @@ function toConfig(v: Variables): Config {
       sla: v.REPORT_SLA,
       duplicates: { meters: v.REPORT_DUPLICATE_METERS, withinMs: v.REPORT_DUPLICATE_DAYS * 86_400_000 },
       open311Keys: v.OPEN311_API_KEYS,
+      open311PerMinute: v.OPEN311_RATE_LIMIT,
       photos: v.REPORT_PHOTO_S3 ?? { kind: 'folder', dir: join(v.DATA_DIR, 'report-photos') },
     },
     broker: { host: v.MQTT_HOST, passwordFile: v.MQTT_PASSWORD_FILE ?? null, aclFile: v.MQTT_ACL_FILE ?? null },

@@ -60,7 +60,7 @@ export function reportsDomain(ctx: DomainContext, config: ReportConfig): ServerD
     mayWatch: (p, id) => service.mayWatch(p, id),
     newestSeen: units.newestSeen,
     routes: (router) => reportRoutes(router, service),
-    appRoutes: (app) => open311Routes(app, service, { auth: ctx.authenticator, keys: config.open311Keys, now: ctx.now }),
+    appRoutes: (app) => open311Routes(app, service, { auth: ctx.authenticator, keys: config.open311Keys, perMinute: config.open311PerMinute, now: ctx.now }),
     baseline: async () => ({}),
   }
 }

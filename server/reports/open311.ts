@@ -2,7 +2,9 @@
 // Bodies are form-urlencoded as the spec says (JSON too); errors are the spec's array of {code, description}.
 // POST needs an api_key: one an admin issued (Authorization-free, as the spec passes it in the body) or one of
 // OPEN311_API_KEYS. A rating extension lets the citizen app rate a published report by its token.
+import { createHash } from 'node:crypto'
 import express, { Router, type Express, type Request, type Response } from 'express'
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit'
 import {
   check,
   OPEN311_ATTRIBUTES,
@@ -29,9 +31,30 @@ function jsonName(file: string | undefined): string | null {
   return m ? decodeURIComponent(m[1]!) : null
 }
 
-export function open311Routes(app: Express, reports: ReportService, o: { auth: Authenticator; keys: readonly { name: string; key: string }[]; now(): number }): void {
+/**
+ * Requests a minute per API key, or per address without one (GETs, the rating): one misbehaving citizen app or
+ * script cannot crowd out the others or the consoles. Counted after the body is read, as POST carries its key there.
+ */
+function open311RateLimit(perMinute: number) {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req: Request) => {
+      const key = (req.body as { api_key?: unknown } | undefined)?.api_key ?? req.query.api_key
+      // hashed: the limiter's memory never holds a key
+      if (typeof key === 'string' && key) return `key:${createHash('sha256').update(key).digest('base64url')}`
+      return `ip:${ipKeyGenerator(req.ip ?? '')}`
+    },
+    handler: (_req, res) => fail(res, 429, `too many requests: at most ${perMinute} a minute per API key (or per address without one); try again in a minute`),
+  })
+}
+
+export function open311Routes(app: Express, reports: ReportService, o: { auth: Authenticator; keys: readonly { name: string; key: string }[]; perMinute: number; now(): number }): void {
   const r = Router()
   r.use(express.urlencoded({ extended: true, limit: '64kb', parameterLimit: 200 }), express.json({ limit: '64kb' }))
+  if (o.perMinute > 0) r.use(open311RateLimit(o.perMinute))
   const wrap = (fn: (req: Request, res: Response) => Promise<unknown>) => (req: Request, res: Response) =>
     fn(req, res).catch((err: unknown) => {
       if (err instanceof HttpProblem) return fail(res, err.status, err.body.message)

@@ -343,6 +343,7 @@ const SETTINGS: Record<string, { base?: Env; value: string; pick: (c: Readonly<C
   REPORT_DUPLICATE_METERS: { value: '100', pick: (c) => c.reports.duplicates.meters, expected: 100 },
   REPORT_DUPLICATE_DAYS: { value: '3', pick: (c) => c.reports.duplicates.withinMs, expected: 3 * 86_400_000 },
   REPORT_PHOTO_S3: { value: 'http://AK:SK@127.0.0.1:9000/photos', pick: (c) => c.reports.photos, expected: { kind: 's3', endpoint: 'http://127.0.0.1:9000', bucket: 'photos', region: 'us-east-1', accessKeyId: 'AK', secretAccessKey: 'SK' } },
+  OPEN311_RATE_LIMIT: { value: '120', pick: (c) => c.reports.open311PerMinute, expected: 120 },
   OPEN311_API_KEYS: { value: 'citizen-app:0123456789abcdef0123', pick: (c) => c.reports.open311Keys, expected: [{ name: 'citizen-app', key: '0123456789abcdef0123' }] },
 }
 
@@ -403,6 +404,7 @@ const INVALID: Record<string, string> = {
   REPORT_DUPLICATE_METERS: '0',
   REPORT_DUPLICATE_DAYS: 'a week',
   OPEN311_API_KEYS: 'app:short',
+  OPEN311_RATE_LIMIT: '-5',
   REPORT_PHOTO_S3: 'ftp://bucket',
 }
 const FREE_TEXT = ['HOST', 'MQTT_HOST', 'DATA_DIR', 'DASHBOARDS_DIR', 'INGEST_CLIENT_ID', 'MQTT_PASSWORD_FILE', 'MQTT_ACL_FILE', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_ROLE_CLAIM']
