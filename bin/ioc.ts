@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   let db: Database
   if (config.databaseUrl === null) {
     const embedded = await startEmbeddedDatabase(join(config.dataDir, 'timescaledb'))
-    life.onStop('embedded database', () => embedded.stop(), { timeoutMs: 4000 })
+    life.onStop('embedded database', () => embedded.stop(), { timeoutMs: 3000 })
     void embedded.exited.then((code) => life.shutdown(1, `the embedded database exited (code ${code})`))
     db = embedded
   } else {
@@ -108,7 +108,9 @@ async function main(): Promise<void> {
         if (child.exitCode === null) child.send({ type: 'stop' })
         await exited
       },
-      { timeoutMs: 1000 },
+      // it stops in milliseconds unless its readings wait for acknowledgements a stalled database holds back:
+      // then there is nothing to wait for, and Ctrl-C must stay prompt
+      { timeoutMs: 500 },
     )
   }
 

@@ -15,8 +15,12 @@ import type { ChildMessage, ChildRequest } from './child.ts'
 
 const log = createLogger('embedded-db')
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url))
-/** How long a clean close may take before the child is killed (committed data is on disk either way). */
-const STOP_GRACE_MS = 3000
+/**
+ * How long a clean close may take before the child is killed (committed data is on disk either way). A
+ * healthy close takes well under a second; one that takes longer is a stalled database, and every second
+ * here is a second of Ctrl-C (lifecycle.ts).
+ */
+const STOP_GRACE_MS = 2000
 
 export interface EmbeddedDatabase extends Database {
   readonly kind: 'embedded'
