@@ -27,6 +27,8 @@ export const reportListQuery = z.object({
   q: z.string().trim().max(200).optional(),
   page: z.coerce.number({ error: 'a page number' }).int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number({ error: 'a page size 1–200' }).int().min(1).max(200).default(50),
+  /** '1': the answer carries `points`, where every report the filters match is (the dispatcher's map). */
+  points: z.enum(['0', '1'], { error: "'0' or '1'" }).default('0'),
 })
 export type ReportListQuery = z.output<typeof reportListQuery>
 
@@ -59,11 +61,22 @@ export interface ReportListItem {
   mediaUrls: string[]
 }
 
+/** A report on the dispatcher's map: where it is and how its deadline stands. */
+export interface ReportPoint {
+  id: string
+  lat: number
+  lon: number
+  sla: SlaState
+  categoryName: string
+}
+
 export interface ReportListResponse {
   total: number
   page: number
   pageSize: number
   items: ReportListItem[]
+  /** With `points=1`: every report the filters match that has a location, not only this page's. */
+  points?: ReportPoint[]
 }
 
 export interface ReportEventView {

@@ -271,7 +271,9 @@ export class ReportService {
     const rank = { overdue: 0, due_soon: 1, in_time: 2, none: 3 } as const
     items.sort((a, b) => rank[a.sla.state] - rank[b.sla.state] || b.receivedAt.localeCompare(a.receivedAt))
     const start = (q.page - 1) * q.pageSize
-    return { total: items.length, page: q.page, pageSize: q.pageSize, items: items.slice(start, start + q.pageSize) }
+    const page: ReportListResponse = { total: items.length, page: q.page, pageSize: q.pageSize, items: items.slice(start, start + q.pageSize) }
+    if (q.points === '1') page.points = items.flatMap((i) => (i.lat !== null && i.lon !== null ? [{ id: i.id, lat: i.lat, lon: i.lon, sla: i.sla.state, categoryName: i.categoryName }] : []))
+    return page
   }
 
   async detail(p: Principal, id: string): Promise<ReportDetail> {

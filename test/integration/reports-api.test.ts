@@ -306,6 +306,22 @@ describe('citizen reports', () => {
       expect(bad.body.error.field).toBe('agencyId')
     })
 
+    it('places every report the filters match on the dispatcher’s map, not only the page’s', async () => {
+      await newReport()
+      await newReport()
+      const page = await as('dispatcher', '/api/reports?category=power&pageSize=1&points=1')
+      expect(page.status).toBe(200)
+      expect(page.body.items).toHaveLength(1)
+      expect(page.body.total).toBeGreaterThanOrEqual(2)
+      // those with a location, each saying where and how its deadline stands
+      const all = (await as('dispatcher', `/api/reports?category=power&pageSize=200`)).body.items as { id: string; lat: number | null; lon: number | null; sla: { state: string }; categoryName: string }[]
+      const placed = all.filter((i) => i.lat !== null)
+      expect(placed.length).toBeGreaterThanOrEqual(2)
+      expect(page.body.points).toEqual(placed.map((i) => ({ id: i.id, lat: i.lat, lon: i.lon, sla: i.sla.state, categoryName: i.categoryName })))
+      expect((await as('dispatcher', '/api/reports?category=power&pageSize=1')).body.points).toBeUndefined()
+      expect((await as('dispatcher', '/api/reports?points=yes')).body.error.field).toBe('points')
+    })
+
     it('keeps agency B out of agency A’s reports over REST', async () => {
       const { service_request_id: id } = await newReport()
       await act('dispatcher', id, { action: 'classify' })

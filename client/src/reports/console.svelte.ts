@@ -23,7 +23,7 @@ import { t } from './i18n.ts'
 import { InboxFeed, inboxRoom } from './inbox-feed.svelte.ts'
 import { listQuery, readRoute, routeSearch, type ConsoleRoute } from './route.ts'
 
-/** Rows a queue page holds: a dispatcher's shift rarely has more open at once, and the map shows the page. */
+/** Rows a queue page holds; the map shows every report the filters match, on every page. */
 export const QUEUE_PAGE_SIZE = 50
 /** Reports turn due soon and overdue by the clock, with no event: the queue is asked again this often anyway. */
 const CLOCK_REFRESH_MS = 60_000
@@ -60,7 +60,10 @@ export class ReportConsole {
   /** The open report as answered for the report in the route (never another report's, while a new one loads). */
   open = $derived(this.detail.value && this.detail.valueKey === this.route.report ? this.detail.value : null)
 
-  #listKey = $derived(JSON.stringify(listQuery(this.route, QUEUE_PAGE_SIZE)))
+  /** Those who may read the unit boundaries get the map, and so the queue's points with each page. */
+  mapped = $derived(this.principal?.permissions.includes('live:read') ?? false)
+
+  #listKey = $derived(JSON.stringify(listQuery(this.route, QUEUE_PAGE_SIZE, this.mapped)))
   #stop: () => void
   #clock: ReturnType<typeof setInterval>
   #flashTimer: ReturnType<typeof setTimeout> | null = null
@@ -237,7 +240,7 @@ export class ReportConsole {
   #loadQueue(key: string, force: boolean): void {
     const q = this.queue
     if (!force && q.key === key && !(q.error && !q.loading)) return
-    const query = listQuery(this.route, QUEUE_PAGE_SIZE)
+    const query = listQuery(this.route, QUEUE_PAGE_SIZE, this.mapped)
     this.refreshedAt = Date.now()
     void q.load(key, (signal) => get(ROUTES.reports, { query, signal }))
   }

@@ -67,7 +67,7 @@ const WORDS = {
   phase_resolve: { vi: 'Hạn xử lý', en: 'Resolve by' },
 
   // --- the map ----------------------------------------------------------------------------------------------
-  mapTitle: { vi: 'Vị trí các phản ánh trên trang', en: 'Where the reports on this page are' },
+  mapTitle: { vi: 'Vị trí các phản ánh trong danh sách', en: 'Where the reports in the list are' },
   mapHide: { vi: 'Ẩn bản đồ', en: 'Hide map' },
   mapShow: { vi: 'Hiện bản đồ', en: 'Show map' },
   mapNoPoint: { vi: '{n} phản ánh không có tọa độ', en: '{n} without a location' },

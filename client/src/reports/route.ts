@@ -62,8 +62,9 @@ export function routeSearch(r: ConsoleRoute): string {
  * The list query of a view (a state filter reads every status, closed ones included). The states go as the
  * array the query's schema reads back: routeUrl writes it as its comma list.
  */
-export function listQuery(r: ConsoleRoute, pageSize: number): Partial<ReportListQuery> {
+export function listQuery(r: ConsoleRoute, pageSize: number, withPoints = false): Partial<ReportListQuery> {
   return {
+    ...(withPoints ? { points: '1' as const } : {}),
     status: r.states ? 'all' : r.status,
     page: r.page,
     pageSize,
