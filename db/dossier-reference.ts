@@ -2,8 +2,9 @@
 // calendar (seeded public holidays and the yearly announcement's overrides). Writes are one batched
 // statement per call; reads map rows to the contract types (dates as YYYY-MM-DD text, never JS Dates).
 
-import { DEFAULT_WORKING_HOURS, type CalendarDay, type OnlineLevel, type Procedure, type WorkingHours } from '../contract/index.ts'
+import { DEFAULT_WORKING_HOURS, WorkingCalendar, type CalendarDay, type OnlineLevel, type Procedure, type WorkingHours } from '../contract/index.ts'
 import { SEEDED_YEARS, vietnamHolidays } from '../contract/shared/holidays.ts'
+import { StampedCache } from '../core/stamped-cache.ts'
 import type { Queryable } from './database.ts'
 
 /** Inserts or updates procedures by code; returns how many rows changed (identical rows are left alone). */
@@ -74,6 +75,19 @@ export async function upsertCalendarOverrides(db: Queryable, days: readonly Cale
     [rows.map((d) => d.day), rows.map((d) => d.working), rows.map((d) => d.note)],
   )
   return res.rowCount ?? 0
+}
+
+/** Changes whenever a day of calendar_days is added, changed or removed. */
+export async function calendarStamp(db: Queryable): Promise<string> {
+  return (await db.query<{ s: string }>(`SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') AS s FROM calendar_days`)).rows[0]!.s
+}
+
+/**
+ * The working-day calendar as the database holds it, rebuilt only when calendar_days changed; its stamp asked
+ * at most once per `checkEveryMs` (0: at every call, as ingest does inside each batch's transaction).
+ */
+export function workingCalendarCache(hours: WorkingHours, checkEveryMs = 0): StampedCache<WorkingCalendar, Queryable> {
+  return new StampedCache({ stamp: calendarStamp, load: async (db) => new WorkingCalendar(hours, [], await loadCalendarDays(db)), checkEveryMs })
 }
 
 /** Every day whose status differs from the weekday rule (holidays with overrides applied), ordered by day: what WorkingCalendar takes. */

@@ -17,15 +17,14 @@ import {
   liveDossierFrame,
   parseDossierPayload,
   sortEvents,
-  type CalendarDay,
   type Contribution,
   type DossierBatch,
   type DossierEvent,
   type IngestLimits,
   type WorkingHours,
 } from '../../contract/index.ts'
-import { DEFAULT_WORKING_HOURS, WorkingCalendar } from '../../contract/shared/calendar.ts'
-import type { Queryable } from '../../db/database.ts'
+import { DEFAULT_WORKING_HOURS } from '../../contract/shared/calendar.ts'
+import { workingCalendarCache } from '../../db/dossier-reference.ts'
 import type { DomainWrite, IngestDomain } from '../shared/domain.ts'
 import { dossierStore } from './store.ts'
 
@@ -44,7 +43,7 @@ type Rejection = NonNullable<DomainWrite['rejected']>[number]
 
 export function dossiersIngest(o: DossierIngestOptions = DEFAULT_DOSSIER_INGEST): IngestDomain<DossierBatch> {
   const limitsFor = new WeakMap<IngestLimits, IngestLimits>()
-  const calendars = new CalendarCache(o.hours)
+  const calendars = workingCalendarCache(o.hours)
   return {
     name: 'dossiers',
     segment: DOSSIER_INPUT,
@@ -146,22 +145,6 @@ export function dossiersIngest(o: DossierIngestOptions = DEFAULT_DOSSIER_INGEST)
       }
     },
     liveFrame: (batches, committedAt) => liveDossierFrame(batches, committedAt),
-  }
-}
-
-/** The working-day calendar as the database holds it, rebuilt only when calendar_days changed. */
-class CalendarCache {
-  private signature = ''
-  private calendar: WorkingCalendar | null = null
-  constructor(private readonly hours: WorkingHours) {}
-
-  async get(db: Queryable): Promise<WorkingCalendar> {
-    const sig = (await db.query<{ s: string }>(`SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') AS s FROM calendar_days`)).rows[0]!.s
-    if (this.calendar && sig === this.signature) return this.calendar
-    const days = (await db.query<CalendarDay>(`SELECT to_char(day, 'YYYY-MM-DD') AS day, working, note FROM calendar_days`)).rows
-    this.calendar = new WorkingCalendar(this.hours, [], days)
-    this.signature = sig
-    return this.calendar
   }
 }
 

@@ -3,6 +3,7 @@
 // behind a number; one dossier's events; the procedures catalogue and the calendar.
 import { DAILY_COLUMNS, emptySums, periodParts, type CalendarDay, type Channel, type DailySums, type DossierEventName, type DossierFacts, type Judgement, type OnlineLevel, type Procedure } from '../../contract/index.ts'
 import type { Database, Queryable } from '../../db/database.ts'
+import { calendarStamp } from '../../db/dossier-reference.ts'
 import { writeAudit, type Actor } from '../shared/audit.ts'
 
 const SUMS = DAILY_COLUMNS.map((c) => `sum(${c})::int AS ${c}`).join(', ')
@@ -209,8 +210,8 @@ export function dossierRepository(db: Database) {
       return (await db.query<{ s: string }>(`SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') AS s FROM procedures`)).rows[0]!.s
     },
 
-    async calendarStamp(): Promise<string> {
-      return (await db.query<{ s: string }>(`SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') AS s FROM calendar_days`)).rows[0]!.s
+    calendarStamp(): Promise<string> {
+      return calendarStamp(db)
     },
 
     async calendarDays(): Promise<(CalendarDay & { source: 'holiday' | 'override' })[]> {

@@ -41,6 +41,7 @@ import {
 } from '../../contract/index.ts'
 import { vietnamHolidays } from '../../contract/shared/holidays.ts'
 import type { DossierConfig } from '../../core/config.ts'
+import { StampedCache } from '../../core/stamped-cache.ts'
 import type { Principal } from '../shared/auth.ts'
 import { actorOf } from '../shared/audit.ts'
 import { HttpProblem } from '../shared/http.ts'
@@ -71,12 +72,12 @@ interface Bounds {
 }
 
 export class DossierService {
-  private calendarCache: { stamp: string; calendar: WorkingCalendar } | null = null
+  private readonly calendars = new StampedCache({ stamp: () => this.repo.calendarStamp(), load: async () => new WorkingCalendar(this.config.hours, [], await this.repo.calendarDays()) })
   /** The dossiers open at one instant, read once for every caller asking about that instant. */
   private openCache: { T: number; at: number; rows: Promise<OpenDossier[]> } | null = null
   /** The wall's summary, shared by every wall and recomputed only after a change. */
   private readonly wallSummary = new Fresh(() => this.computeWall())
-  private procedureCache: { stamp: string; byCode: Map<string, Procedure> } | null = null
+  private readonly procedureCache = new StampedCache({ stamp: () => this.repo.procedureStamp(), load: async () => new Map((await this.repo.procedures()).map((p) => [p.code, p])) })
 
   constructor(
     private readonly repo: DossierRepository,
@@ -145,16 +146,12 @@ export class DossierService {
 
   // --- reference the rules need --------------------------------------------------------------------------------
 
-  async calendar(): Promise<WorkingCalendar> {
-    const stamp = await this.repo.calendarStamp()
-    if (this.calendarCache?.stamp !== stamp) this.calendarCache = { stamp, calendar: new WorkingCalendar(this.config.hours, [], await this.repo.calendarDays()) }
-    return this.calendarCache.calendar
+  calendar(): Promise<WorkingCalendar> {
+    return this.calendars.get()
   }
 
-  async procedures(): Promise<Map<string, Procedure>> {
-    const stamp = await this.repo.procedureStamp()
-    if (this.procedureCache?.stamp !== stamp) this.procedureCache = { stamp, byCode: new Map((await this.repo.procedures()).map((p) => [p.code, p])) }
-    return this.procedureCache.byCode
+  procedures(): Promise<Map<string, Procedure>> {
+    return this.procedureCache.get()
   }
 
   private async judge(): Promise<(legalDays: number | null) => JudgeContext> {

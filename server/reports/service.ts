@@ -44,7 +44,8 @@ import {
   type WorkingHours,
 } from '../../contract/index.ts'
 import type { ReportConfig } from '../../core/config.ts'
-import { loadCalendarDays } from '../../db/dossier-reference.ts'
+import { StampedCache } from '../../core/stamped-cache.ts'
+import { workingCalendarCache } from '../../db/dossier-reference.ts'
 import type { Database, Queryable } from '../../db/database.ts'
 import { writeAudit, type Actor } from '../shared/audit.ts'
 import type { Principal } from '../shared/auth.ts'
@@ -84,18 +85,26 @@ export interface AgencyPerformance {
 }
 
 export class ReportService {
-  private categoryCache: { stamp: string; categories: Map<string, ReportCategory>; rules: RoutingRule[] } | null = null
-  private calendarCache: { stamp: string; calendar: WorkingCalendar } | null = null
+  /** The categories and routing rules, and the working-day calendar: their stamps asked at most once a second (see reference()). */
+  private readonly referenceCache = new StampedCache({
+    stamp: () => this.repo.categoryStamp(),
+    load: async () => {
+      const [categories, rules] = await Promise.all([this.repo.categories(), this.repo.routes()])
+      return { categories: new Map(categories.map((c) => [c.code, c])), rules }
+    },
+    checkEveryMs: STAMP_CHECK_MS,
+  })
+  private readonly calendars: StampedCache<WorkingCalendar, Queryable>
   private locatorCache: { units: readonly Unit[]; locate: (p: [number, number]) => Unit | null } | null = null
-  private referenceCheck: { at: number; p: Promise<{ stamp: string; categories: Map<string, ReportCategory>; rules: RoutingRule[] }> } | null = null
-  private calendarCheck: { at: number; p: Promise<WorkingCalendar> } | null = null
 
   constructor(
     private readonly db: Database,
     private readonly repo: ReportRepository,
     private readonly units: () => readonly Unit[],
     private readonly o: ReportServiceOptions,
-  ) {}
+  ) {
+    this.calendars = workingCalendarCache(o.hours, STAMP_CHECK_MS)
+  }
 
   // --- reference -------------------------------------------------------------------------------------------
 
@@ -104,41 +113,13 @@ export class ReportService {
    * a second (bench:reports: a queue of 5,000 rows asked it 5,000 times): another process's edit shows within
    * a second, this server's own at once (it forgets the cache when it writes).
    */
-  private reference(): Promise<{ stamp: string; categories: Map<string, ReportCategory>; rules: RoutingRule[] }> {
-    const now = Date.now()
-    if (!this.referenceCheck || now - this.referenceCheck.at > STAMP_CHECK_MS) {
-      const p = (async () => {
-        const stamp = await this.repo.categoryStamp()
-        if (this.categoryCache?.stamp !== stamp) {
-          const [categories, rules] = await Promise.all([this.repo.categories(), this.repo.routes()])
-          this.categoryCache = { stamp, categories: new Map(categories.map((c) => [c.code, c])), rules }
-        }
-        return this.categoryCache
-      })()
-      this.referenceCheck = { at: now, p }
-      p.catch(() => {
-        if (this.referenceCheck?.p === p) this.referenceCheck = null
-      })
-    }
-    return this.referenceCheck.p
+  private reference(): Promise<{ categories: Map<string, ReportCategory>; rules: RoutingRule[] }> {
+    return this.referenceCache.get()
   }
 
   /** The working-day calendar, rebuilt when calendar_days changes (asked at most once a second, as above). */
   calendar(): Promise<WorkingCalendar> {
-    const now = Date.now()
-    if (!this.calendarCheck || now - this.calendarCheck.at > STAMP_CHECK_MS) {
-      const p = (async () => {
-        const r = await this.db.query(`SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') AS s FROM calendar_days`)
-        const stamp = r.rows[0].s as string
-        if (this.calendarCache?.stamp !== stamp) this.calendarCache = { stamp, calendar: new WorkingCalendar(this.o.hours, [], await loadCalendarDays(this.db)) }
-        return this.calendarCache.calendar
-      })()
-      this.calendarCheck = { at: now, p }
-      p.catch(() => {
-        if (this.calendarCheck?.p === p) this.calendarCheck = null
-      })
-    }
-    return this.calendarCheck.p
+    return this.calendars.get(this.db)
   }
 
   private root(): Unit {
@@ -459,7 +440,7 @@ export class ReportService {
       await writeAudit(tx, { kind: p.kind, id: p.id, name: p.name, ip }, { action: 'report_route.set', targetType: 'report_route', targetId: `${b.unitId}/${b.category}`, before, after: b })
     })
     // this server's own edit shows at once
-    this.referenceCheck = null
+    this.referenceCache.forget()
     return this.routesView()
   }
 
@@ -469,7 +450,7 @@ export class ReportService {
       if (!before) throw notFound('unit', `no rule for ${unitId.slice(0, 64)} and ${category.slice(0, 64)}`)
       await writeAudit(tx, { kind: p.kind, id: p.id, name: p.name, ip }, { action: 'report_route.delete', targetType: 'report_route', targetId: `${unitId}/${category}`, before, after: null })
     })
-    this.referenceCheck = null
+    this.referenceCache.forget()
     return this.routesView()
   }
 
