@@ -69,6 +69,11 @@ export interface DossierKpisResponse extends PeriodKpis {
   to: string
   /** The instant open dossiers were judged at: the end of `to`, or now when the period has not ended. */
   judgedAt: string
+  /**
+   * The first day (YYYY-MM-DD) the IOC holds dossier data for, null when it holds none: a period that starts
+   * earlier is counted from that day only (an IOC started mid-year, a history still loading), and says so.
+   */
+  dataFrom: string | null
   index766: Index766
 }
 

@@ -101,6 +101,11 @@ export type DoneFilter = 'done' | 'early' | 'on_time' | 'late'
 
 export function dossierRepository(db: Database) {
   return {
+    /** The first day any dossier counts for (YYYY-MM-DD), or null: the leading column of the key answers it. */
+    async firstDay(): Promise<string | null> {
+      return (await db.query<{ d: string | null }>(`SELECT to_char(min(day), 'YYYY-MM-DD') AS d FROM dossier_daily`)).rows[0]!.d
+    },
+
     /** Daily sums over [from, to] (Vietnam dates) of each unit in `units` that had any. */
     async sumsByUnit(units: readonly string[], from: string, to: string): Promise<Map<string, DailySums>> {
       const r = await db.query(`SELECT unit_id, ${SUMS} FROM (${periodRows('dossier_unit_daily', 'dossier_unit_monthly', 'unit_id')}) s GROUP BY unit_id`, partsParams(units, from, to))

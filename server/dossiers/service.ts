@@ -172,12 +172,13 @@ export class DossierService {
   async kpis(p: Principal | null, q: Period): Promise<DossierKpisResponse> {
     const scope = this.scope(p, q.unit)
     const b = this.bounds(q)
-    const [byUnit, byProcedure, open, procedures, reports] = await Promise.all([
+    const [byUnit, byProcedure, open, procedures, reports, dataFrom] = await Promise.all([
       this.repo.sumsByUnit(scope.ids, b.from, b.to),
       this.repo.procedureUsage(scope.ids, b.from, b.to),
       this.openAt(scope.ids, b.T),
       this.procedures(),
       this.reportIndex?.(b.start, b.end),
+      this.repo.firstDay(),
     ])
     const sums = addAll(byUnit.values())
     const openCounts = await this.openCounts(open, b.T)
@@ -186,6 +187,7 @@ export class DossierService {
       from: b.from,
       to: b.to,
       judgedAt: new Date(b.T).toISOString(),
+      dataFrom,
       ...periodKpis(sums, openCounts),
       index766: index766({ ...indexInputs(sums, openCounts, byProcedure, procedures), reports: this.reportsOf(reports, scope.ids) }, this.config.scales),
     }

@@ -76,6 +76,13 @@ describe('the leader API', () => {
     for (const i of unmeasured) expect(i.points).toBeNull()
   })
 
+  it('says from which day it holds dossier data, so a period that starts earlier is known to be partial', async () => {
+    // the first dossier of this stack was received on 2 March
+    const year = await json('/api/dossiers/kpis?unit=T-XD&from=2026-01-01&to=2026-12-31')
+    expect(year.body.dataFrom).toBe('2026-03-02')
+    expect(year.body.received.total).toBe(4)
+  })
+
   it('judges a dossier without an appointment by the procedure’s legal working time', async () => {
     const r = await json('/api/dossiers/kpis?unit=T-TP&from=2026-03-01&to=2026-03-31')
     // 38.5 of 40 working hours used; the legal time would end on Mon 23, after the end date: early

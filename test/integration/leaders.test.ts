@@ -382,6 +382,23 @@ describe.skipIf(!CHROMIUM_AVAILABLE)('the leaders’ performance page in Chromiu
       await page.getByTestId('language').click()
       expect(errors).toEqual([])
     })
+
+    it('says a year before the first dossier the IOC holds is counted only from that day', async () => {
+      const year = Number(TODAY.slice(0, 4)) - 2
+      await page.goto(`${base}/leaders?from=${year}-01-01&to=${year}-12-31`)
+      const notice = page.getByTestId('partial-data')
+      await notice.waitFor()
+      const kpis = (await (await stack.api(`/api/dossiers/kpis?from=${year}-01-01&to=${year}-12-31`)).json()) as { dataFrom: string }
+      const [y, m, d] = kpis.dataFrom.split('-')
+      expect(await notice.textContent()).toBe(`Hệ thống có số liệu hồ sơ từ ngày ${d}/${m}/${y}: số liệu của kỳ này chỉ tính từ ngày đó, chưa đầy đủ cả kỳ.`)
+      await page.screenshot({ path: join(RESULTS, 'leaders-partial-year-1366x768.png') })
+      // the current month, which the data covers (it holds last month's dossiers), says nothing of the kind
+      await page.goto(`${base}/leaders`)
+      await expect.poll(() => page.getByTestId('period-label').textContent()).toBe(CURRENT_LABEL)
+      await page.getByTestId('tile-received').waitFor()
+      expect(await page.getByTestId('partial-data').count()).toBe(0)
+      expect(errors).toEqual([])
+    })
   })
 
   describe('a leader scoped to one department', () => {

@@ -52,6 +52,7 @@ function fakeRepo(data: { byUnit?: Record<string, Partial<DailySums>>; open?: Op
     openAt: async () => data.open ?? [],
     ended: async (_u, _s, _e, _f, _p, limit, offset) => ({ total: lateRows.length, rows: lateRows.slice(offset, offset + limit) }),
     procedures: async () => [],
+    firstDay: async () => '2026-01-01',
     procedureStamp: async () => 'p',
     calendarStamp: async () => 'c',
     calendarDays: async () => [],

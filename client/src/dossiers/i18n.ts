@@ -28,6 +28,11 @@ export const t = translator({
   liveOff: { vi: 'Mất kết nối – số liệu có thể chưa mới', en: 'Disconnected – figures may be out of date' },
   updatedAt: { vi: 'Cập nhật {time}', en: 'Updated {time}' },
   judgedAt: { vi: 'Hồ sơ đang giải quyết được đánh giá tại {time}', en: 'Open dossiers judged as of {time}' },
+  dataFrom: {
+    vi: 'Hệ thống có số liệu hồ sơ từ ngày {day}: số liệu của kỳ này chỉ tính từ ngày đó, chưa đầy đủ cả kỳ.',
+    en: 'The IOC holds dossier data from {day}: this period is counted from that day only, not whole.',
+  },
+  noDossierData: { vi: 'Hệ thống chưa có số liệu hồ sơ nào.', en: 'The IOC holds no dossier data yet.' },
 
   // --- period -------------------------------------------------------------------------------------------------
   period: { vi: 'Kỳ báo cáo', en: 'Period' },
