@@ -188,6 +188,14 @@ export interface QueueFilter {
 
 const CLOSED_STATES = ['resolved', 'published', 'rated', 'rejected', 'duplicate']
 
+/** What the queue's filters select ($1–$6 of queueParams). */
+const QUEUE_WHERE = `($1::text[] IS NULL OR r.agency_id = ANY($1::text[]))
+  AND ($2::text[] IS NULL OR r.state = ANY($2::text[]))
+  AND ($3::boolean IS NULL OR (r.state = ANY($4::text[])) = $3)
+  AND ($5::text IS NULL OR r.category_code = $5)
+  AND ($6::text IS NULL OR r.description ILIKE '%' || $6 || '%' OR r.address ILIKE '%' || $6 || '%' OR r.id::text = $6)`
+const queueParams = (f: QueueFilter) => [f.agencies, f.states, f.closed, CLOSED_STATES, f.category, f.q]
+
 export function reportRepository(db: Database) {
   return {
     async categories(): Promise<ReportCategory[]> {
@@ -260,18 +268,33 @@ export function reportRepository(db: Database) {
     },
 
     /** The console's queue: open (or all) reports of the scope, newest first, with the total. */
+    /** The newest 5,000 reports the filter matches (open reports: all of a province's, with room to spare). */
     async queue(f: QueueFilter): Promise<ReportRow[]> {
-      const r = await db.query(
-        `SELECT ${COLUMNS} FROM reports r
-         WHERE ($1::text[] IS NULL OR r.agency_id = ANY($1::text[]))
-           AND ($2::text[] IS NULL OR r.state = ANY($2::text[]))
-           AND ($3::boolean IS NULL OR (r.state = ANY($4::text[])) = $3)
-           AND ($5::text IS NULL OR r.category_code = $5)
-           AND ($6::text IS NULL OR r.description ILIKE '%' || $6 || '%' OR r.address ILIKE '%' || $6 || '%' OR r.id::text = $6)
-         ORDER BY r.received_at DESC, r.id DESC LIMIT 5000`,
-        [f.agencies, f.states, f.closed, CLOSED_STATES, f.category, f.q],
-      )
+      const r = await db.query(`SELECT ${COLUMNS} FROM reports r WHERE ${QUEUE_WHERE} ORDER BY r.received_at DESC, r.id DESC LIMIT 5000`, queueParams(f))
       return r.rows.map(rowOf)
+    },
+
+    /**
+     * A page of the closed reports the filter matches, newest first, and how many there are: the archive grows
+     * by thousands a year and is paged here, not read whole.
+     */
+    async closedPage(f: Omit<QueueFilter, 'closed'>, limit: number, offset: number): Promise<{ total: number; rows: ReportRow[] }> {
+      const params = queueParams({ ...f, closed: true })
+      const [count, page] = await Promise.all([
+        db.query<{ n: number }>(`SELECT count(*)::int AS n FROM reports r WHERE ${QUEUE_WHERE}`, params),
+        limit > 0 ? db.query(`SELECT ${COLUMNS} FROM reports r WHERE ${QUEUE_WHERE} ORDER BY r.received_at DESC, r.id DESC LIMIT $7 OFFSET $8`, [...params, limit, offset]) : null,
+      ])
+      return { total: count.rows[0]!.n, rows: page?.rows.map(rowOf) ?? [] }
+    },
+
+    /** Where the newest `limit` closed reports the filter matches are, for the dispatcher's map. */
+    async closedPoints(f: Omit<QueueFilter, 'closed'>, limit: number): Promise<{ id: string; lat: number; lon: number; categoryCode: string }[]> {
+      const r = await db.query(
+        `SELECT r.id::text AS id, r.lat, r.lon, r.category_code FROM reports r WHERE ${QUEUE_WHERE} AND r.lat IS NOT NULL AND r.lon IS NOT NULL
+         ORDER BY r.received_at DESC, r.id DESC LIMIT $7`,
+        [...queueParams({ ...f, closed: true }), limit],
+      )
+      return r.rows.map((x) => ({ id: x.id, lat: Number(x.lat), lon: Number(x.lon), categoryCode: x.category_code }))
     },
 
     /**

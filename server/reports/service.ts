@@ -55,6 +55,8 @@ import { processPhoto, type PhotoStore } from './photos.ts'
 import type { NewReport, ReportPatch, ReportRepository, ReportRow } from './repository.ts'
 
 const log = createLogger('reports')
+/** Closed reports the dispatcher's map shows at most (the newest). */
+const MAP_CLOSED_POINTS = 2000
 /** How often the stamps of the categories, rules and calendar are asked. */
 const STAMP_CHECK_MS = 1000
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
@@ -208,6 +210,8 @@ export class ReportService {
       this.o.config.sla,
       cal,
     )
+    // a closed report waits on nobody (a duplicate merged while forwarded has no acceptance left to wait for)
+    if (open311Status(r.state) === 'closed') return { phase: null, state: 'none', dueBy: null }
     return { phase: s.phase, state: r.state === 'returned' ? 'none' : s.state, dueBy: iso(s.dueBy) }
   }
 
@@ -243,17 +247,35 @@ export class ReportService {
     const scope = this.scope(p)
     if (q.agency && scope && !scope.has(q.agency)) throw new HttpProblem(403, { code: 'forbidden', field: 'agency', message: `agency: '${q.agency}' is outside your agency` })
     const agencies = q.agency ? [...this.subtree(q.agency)] : scope ? [...scope] : null
-    const rows = await this.repo.queue({ agencies, states: q.state ?? null, closed: q.status === 'all' ? null : q.status === 'closed', category: q.category ?? null, q: q.q ?? null })
+    const filter = { agencies, states: q.state ?? null, category: q.category ?? null, q: q.q ?? null }
     const cal = await this.calendar()
     const T = this.o.now()
-    let items = await Promise.all(rows.map((r) => this.item(r, cal, T)))
-    if (q.sla) items = items.filter((i) => i.sla.state === q.sla)
-    // the most pressing first: overdue, then due soon, then the newest
-    const rank = { overdue: 0, due_soon: 1, in_time: 2, none: 3 } as const
-    items.sort((a, b) => rank[a.sla.state] - rank[b.sla.state] || b.receivedAt.localeCompare(a.receivedAt))
+    // open reports, all of them, the most pressing first: overdue, then due soon, then the newest; a deadline is
+    // the clock's, so they are judged here and not in SQL (a province has hundreds open, not millions)
+    let open: ReportListItem[] = []
+    if (q.status !== 'closed') {
+      open = await Promise.all((await this.repo.queue({ ...filter, closed: false })).map((r) => this.item(r, cal, T)))
+      if (q.sla) open = open.filter((i) => i.sla.state === q.sla)
+      const rank = { overdue: 0, due_soon: 1, in_time: 2, none: 3 } as const
+      open.sort((a, b) => rank[a.sla.state] - rank[b.sla.state] || b.receivedAt.localeCompare(a.receivedAt))
+    }
+    // then the closed ones, newest first, paged in SQL: the archive grows by thousands a year and no deadline runs
     const start = (q.page - 1) * q.pageSize
-    const page: ReportListResponse = { total: items.length, page: q.page, pageSize: q.pageSize, items: items.slice(start, start + q.pageSize) }
-    if (q.points === '1') page.points = items.flatMap((i) => (i.lat !== null && i.lon !== null ? [{ id: i.id, lat: i.lat, lon: i.lon, sla: i.sla.state, categoryName: i.categoryName }] : []))
+    const items = open.slice(start, start + q.pageSize)
+    let closedTotal = 0
+    const withClosed = q.status !== 'open' && !q.sla
+    if (withClosed) {
+      const closed = await this.repo.closedPage(filter, q.pageSize - items.length, Math.max(0, start - open.length))
+      closedTotal = closed.total
+      items.push(...(await Promise.all(closed.rows.map((r) => this.item(r, cal, T)))))
+    }
+    const page: ReportListResponse = { total: open.length + closedTotal, page: q.page, pageSize: q.pageSize, items }
+    if (q.points === '1') {
+      const ref = await this.reference()
+      page.points = open.flatMap((i) => (i.lat !== null && i.lon !== null ? [{ id: i.id, lat: i.lat, lon: i.lon, sla: i.sla.state, categoryName: i.categoryName }] : []))
+      // the newest closed ones: a map of a year's archive would be a smear, and heavy on a slow link
+      if (withClosed) for (const c of await this.repo.closedPoints(filter, MAP_CLOSED_POINTS)) page.points.push({ id: c.id, lat: c.lat, lon: c.lon, sla: 'none', categoryName: ref.categories.get(c.categoryCode)?.name ?? c.categoryCode })
+    }
     return page
   }
 
@@ -738,7 +760,7 @@ export class ReportService {
       statusNotes: r.statusNotes,
       receivedAt: r.receivedAt,
       updatedAt: r.updatedAt,
-      expectedAt: open311Status(r.state) === 'closed' ? null : sla.dueBy === null ? null : Date.parse(sla.dueBy),
+      expectedAt: sla.dueBy === null ? null : Date.parse(sla.dueBy),
       address: r.address,
       lat: r.lat,
       lon: r.lon,

@@ -322,6 +322,31 @@ describe('citizen reports', () => {
       expect((await as('dispatcher', '/api/reports?points=yes')).body.error.field).toBe('points')
     })
 
+    it('pages through the whole archive of closed reports, past the newest 5,000, after the open ones', async () => {
+      // a year and more of closed reports, written straight to the table: the API would take minutes for them
+      await t0.db.db.query(
+        `INSERT INTO reports (token, source, category_code, priority, description, state, reject_reason, received_at, closed_at)
+         SELECT 'archive-' || g, 'console', 'lighting', 'normal', 'ARCHIVE-TEST đèn hỏng số ' || g, 'rejected', 'out_of_scope',
+                now() - g * interval '2 hours', now() - g * interval '2 hours' + interval '1 hour'
+         FROM generate_series(1, 5050) AS g`,
+      )
+      const { service_request_id: openId } = await newReport({ service_code: 'lighting', description: 'ARCHIVE-TEST đèn mới hỏng' })
+      const all = await as('dispatcher', '/api/reports?status=all&q=ARCHIVE-TEST&pageSize=200')
+      expect(all.body.total).toBe(5051)
+      expect(all.body.items[0].id).toBe(openId)
+      expect(all.body.items[1].description).toBe('ARCHIVE-TEST đèn hỏng số 1')
+      const last = await as('dispatcher', '/api/reports?status=all&q=ARCHIVE-TEST&pageSize=200&page=26')
+      expect(last.body.items).toHaveLength(51)
+      expect(last.body.items.at(-1).description).toBe('ARCHIVE-TEST đèn hỏng số 5050')
+      const closed = await as('dispatcher', '/api/reports?status=closed&q=ARCHIVE-TEST&pageSize=200&page=26')
+      expect(closed.body.total).toBe(5050)
+      expect(closed.body.items.map((i: { description: string }) => i.description)).toEqual(Array.from({ length: 50 }, (_, k) => `ARCHIVE-TEST đèn hỏng số ${5001 + k}`))
+      // closed reports wait on nobody: no deadline, whatever their history
+      expect(closed.body.items.every((i: { sla: { state: string; dueBy: unknown } }) => i.sla.state === 'none' && i.sla.dueBy === null)).toBe(true)
+      // the open ones only, as the console asks by default
+      expect((await as('dispatcher', '/api/reports?q=ARCHIVE-TEST')).body.total).toBe(1)
+    })
+
     it('keeps agency B out of agency A’s reports over REST', async () => {
       const { service_request_id: id } = await newReport()
       await act('dispatcher', id, { action: 'classify' })
