@@ -35,7 +35,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import mqtt from 'mqtt'
-import pg from 'pg'
+import { scratchDatabase } from './shared/scratch-database.ts'
 import {
   dateOfDayNumber,
   dayNumberOf,
@@ -634,13 +634,8 @@ async function main(): Promise<void> {
   }
   configureLogging({ level: 'warn', format: 'text' })
 
-  const dbName = `bench_dossiers_${process.pid}`
-  const admin = new pg.Client({ connectionString: DATABASE_URL })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${dbName}`)
-  const url = new URL(DATABASE_URL!)
-  url.pathname = `/${dbName}`
-  const benchDb = url.toString()
+  const scratch = await scratchDatabase(DATABASE_URL!, `bench_dossiers_${process.pid}`)
+  const { name: dbName, url: benchDb } = scratch
   const topicRoot = `bench-dossiers-${process.pid}/ioc/v1`
   const ingestClientId = `bench-dossiers-ingest-${process.pid}`
   const startedAt = Date.now()
@@ -672,9 +667,7 @@ async function main(): Promise<void> {
       // the bench's ingest session must not linger on the broker
       await step(async () => (await mqtt.connectAsync(MQTT_URL!, { clientId: ingestClientId, clean: true, protocolVersion: 5, properties: { sessionExpiryInterval: 0 } })).endAsync(), 5000)
       await step(() => pool.end(), 5000)
-      if (env.BENCH_KEEP_DB !== '1') await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch((err: Error) => console.error(`could not drop ${dbName}: ${err.message}`))
-      else console.log(`kept database ${dbName}`)
-      await step(() => admin.end(), 5000)
+      await step(() => scratch.drop(), 15_000)
     })())
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

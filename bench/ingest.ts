@@ -15,7 +15,7 @@
 // database it creates on that server and drops afterwards (BENCH_KEEP_DB=1 keeps it).
 import { readFileSync } from 'node:fs'
 import mqtt from 'mqtt'
-import pg from 'pg'
+import { scratchDatabase } from './shared/scratch-database.ts'
 import { io as connectSocket } from 'socket.io-client'
 import { envPayload, type LiveEnvBatch, type Metric, type StationsDelta } from '../contract/index.ts'
 import { loadConfig } from '../core/config.ts'
@@ -67,13 +67,8 @@ async function settle(pool: Database): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const dbName = `ioc_bench_${process.pid}`
-  const admin = new pg.Client({ connectionString: DATABASE_URL })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${dbName}`)
-  const url = new URL(DATABASE_URL!)
-  url.pathname = `/${dbName}`
-  const benchDb = url.toString()
+  const scratch = await scratchDatabase(DATABASE_URL!, `ioc_bench_${process.pid}`)
+  const benchDb = scratch.url
   const pool = openPostgres(benchDb, { max: Math.max(2, WORKERS), applicationName: 'ioc-bench' })
   const topicRoot = `bench-${process.pid}/ioc/v1`
   const procs: Proc[] = []
@@ -179,10 +174,15 @@ async function main(): Promise<void> {
     if (stored !== READINGS * ROWS_PER_READING) throw new Error(`expected ${READINGS * ROWS_PER_READING} rows, found ${stored}`)
 
     // 2. latency at a steady rate, through a server to a Socket.IO client
-    const server = spawnEntry('server/main.ts', { ...childEnv, LOG_LEVEL: 'info' })
+    const adminPassword = `bench-admin-${process.pid}-${Math.random().toString(36).slice(2)}`
+    const server = spawnEntry('server/main.ts', { ...childEnv, LOG_LEVEL: 'info', ADMIN_PASSWORD: adminPassword })
     procs.push(server)
     const [, serverUrl] = await server.waitForOutput(/server running at (http:\/\/\S+)/)
-    const socket = connectSocket(serverUrl!, { transports: ['websocket'] })
+    // the wall's socket as a signed-in operator's browser holds it (a socket without a session is refused)
+    const signedIn = await fetch(`${serverUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: adminPassword }) })
+    if (!signedIn.ok) throw new Error(`could not sign in to the bench's server: ${signedIn.status}`)
+    const cookie = signedIn.headers.getSetCookie()[0]!.split(';')[0]!
+    const socket = connectSocket(serverUrl!, { transports: ['websocket'], extraHeaders: { cookie } })
     await new Promise<void>((resolve, reject) => socket.emit('subscribe', { rooms: ['stations'] }, (res: { ok: boolean }) => (res.ok ? resolve() : reject(new Error('subscribe failed')))))
     const clientLatency: number[] = []
     let recordClient = false
@@ -249,8 +249,7 @@ async function main(): Promise<void> {
       const c = await mqtt.connectAsync(MQTT_URL!, { clientId: `bench-ingest-${process.pid}-${w}`, clean: true, protocolVersion: 5, properties: { sessionExpiryInterval: 0 } }).catch(() => null)
       await c?.endAsync()
     }
-    if (env.BENCH_KEEP_DB !== '1') await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
-    await admin.end()
+    await scratch.drop()
   }
 }
 

@@ -46,7 +46,7 @@ import http from 'node:http'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import mqtt, { type MqttClient } from 'mqtt'
-import pg from 'pg'
+import { scratchDatabase } from './shared/scratch-database.ts'
 import { io as connectSocket, type Socket } from 'socket.io-client'
 import { createUnitLocator, type Unit } from '../contract/index.ts'
 import { loadConfig } from '../core/config.ts'
@@ -735,13 +735,8 @@ async function main(): Promise<void> {
   }
   configureLogging({ level: 'warn', format: 'text' })
 
-  const dbName = `bench_reports_${process.pid}`
-  const admin = new pg.Client({ connectionString: DATABASE_URL })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${dbName}`)
-  const url = new URL(DATABASE_URL!)
-  url.pathname = `/${dbName}`
-  const benchDb = url.toString()
+  const scratch = await scratchDatabase(DATABASE_URL!, `bench_reports_${process.pid}`)
+  const { name: dbName, url: benchDb, admin } = scratch
   const topicRoot = `bench-reports-${process.pid}/ioc/v1`
   const open311Key = `bench-open311-${process.pid}-${Math.random().toString(36).slice(2)}`.padEnd(32, 'x')
   const childEnv: NodeJS.ProcessEnv = { ...env, MQTT_URL, DATABASE_URL: benchDb, MQTT_TOPIC_ROOT: topicRoot, OPEN311_API_KEYS: `bench:${open311Key}`, OPEN311_RATE_LIMIT: '0' /* one key at hundreds a second: capacity, not the limiter, is measured */, LOG_LEVEL: 'warn' }
@@ -775,9 +770,7 @@ async function main(): Promise<void> {
         10_000,
       )
       await step(() => pool.end(), 5000)
-      if (env.BENCH_KEEP_DB !== '1') await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch((err: Error) => console.error(`could not drop ${dbName}: ${err.message}`))
-      else console.log(`kept database ${dbName}`)
-      await step(() => admin.end(), 5000)
+      await step(() => scratch.drop(), 15_000)
     })())
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
