@@ -1,11 +1,12 @@
 // Who may connect to the embedded broker and what each account may do. Accounts come from two places:
-//   - the all-in-one's own clients, always: `ioc-server` reads {root}/live/#, `ioc-simulator` writes
+//   - the all-in-one's own clients, always: `ioc-server` reads {root}/live/# and announces its own
+//     citizen-report changes on {root}/live/report (as deploy/mosquitto/acl lets it), `ioc-simulator` writes
 //     {root}/{segment}/+ for every input segment; their passwords are random at every start and handed to
 //     the caller, which puts them into the clients' URLs. Lines for these names in the files are ignored.
 //   - devices and integrations, from MQTT_PASSWORD_FILE, with rights from MQTT_ACL_FILE or, without one,
 //     the rule "an account publishes only under its own id": write {root}/{segment}/%u for every segment.
-// Whatever an ACL grants, no network client publishes under {root}/live/ (only ingest does, in-process,
-// and the server trusts what arrives there) or to a $ topic. Anonymous clients are refused.
+// Whatever an ACL grants, no network client publishes under {root}/live/ (ingest does, in-process, and the
+// server trusts what arrives there), except the internal server on {root}/live/report, nor to a $ topic. Anonymous clients are refused.
 // The files are Mosquitto's (broker/password-file.ts, broker/acl.ts), so one set serves both brokers.
 import { randomBytes } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
@@ -69,10 +70,13 @@ export function createBrokerAuth(o: BrokerAuthOptions): BrokerAuth {
     [simulator.username, { scheme: 'plain', password: simulator.password, line: 0 }],
   ])
   const rule = (access: AclRule['access'], topic: string): AclRule => ({ access, topic, line: 0 })
+  const live = `${root}/live`
+  /** What the server itself announces: a console action or an Open311 POST it committed (contract/reports/live.ts). */
+  const serverLive = `${live}/report`
   const internalAcl: Acl = {
     anonymous: [],
     users: new Map([
-      [server.username, [rule('read', `${root}/live/#`)]],
+      [server.username, [rule('read', `${root}/live/#`), rule('write', serverLive)]],
       [simulator.username, o.segments.map((s) => rule('write', `${root}/${s}/+`))],
     ]),
     patterns: [],
@@ -80,7 +84,6 @@ export function createBrokerAuth(o: BrokerAuthOptions): BrokerAuth {
   const fileAcl = o.acl ?? ownTopicAcl(root, o.segments)
   const aclOf = (user: string) => (internalPasswords.has(user) ? internalAcl : fileAcl)
   const accounts = new Map([...o.accounts].filter(([name]) => !internalPasswords.has(name)))
-  const live = `${root}/live`
 
   return {
     internal: { server, simulator },
@@ -97,7 +100,8 @@ export function createBrokerAuth(o: BrokerAuthOptions): BrokerAuth {
       return verifyPassword(entry, password) ? { ok: true } : { ok: false, reason: 'bad_credentials' }
     },
     canPublish(user, clientId, topic) {
-      if (topic.startsWith('$') || topic === live || topic.startsWith(`${live}/`)) return false
+      if (topic.startsWith('$')) return false
+      if (topic === live || topic.startsWith(`${live}/`)) return user === server.username && topic === serverLive
       return aclAllows(aclOf(user), { username: user, clientId }, 'write', topic)
     },
     canSubscribe(user, clientId, filter) {

@@ -173,6 +173,22 @@ describe('embedded broker with accounts', () => {
     expect(granted.map((g) => g.qos)).toEqual([0])
   })
 
+  it('lets the internal server announce its own citizen-report changes to the other servers, and nothing else live', async () => {
+    const other = await connect(r, r.internal.server)
+    const frames: string[] = []
+    other.on('message', (topic, payload) => frames.push(`${topic} ${payload}`))
+    await other.subscribeAsync(`${r.root}/live/#`)
+    const server = await connect(r, r.internal.server)
+    // a console action this server committed: acknowledged, delivered, and the connection stays open
+    await server.publishAsync(`${r.root}/live/report`, 'report frame', { qos: 1 })
+    await waitFor(() => frames, (f) => f.length > 0, 'the report frame at the other server')
+    expect(frames).toEqual([`${r.root}/live/report report frame`])
+    expect(server.connected).toBe(true)
+    const gone = closed(server)
+    server.publish(`${r.root}/live/env`, 'forged readings', { qos: 1 })
+    await gone
+  })
+
   it('lets the internal simulator publish as any station', async () => {
     const simulator = await connect(r, r.internal.simulator)
     await simulator.publishAsync(`${r.root}/camera/CAM-77`, 'simulated', { qos: 1 })

@@ -327,7 +327,7 @@ describe('createBrokerAuth', () => {
     })
   })
 
-  it('gives the internal server live data to read and nothing to publish', () => {
+  it('gives the internal server live data to read, and only its own citizen-report announcements to publish', () => {
     const auth = open()
     expect(auth.canSubscribe('ioc-server', 'srv', `${ROOT}/live/+`)).toBe(true)
     expect(auth.canSubscribe('ioc-server', 'srv', `${ROOT}/live/#`)).toBe(true)
@@ -335,6 +335,10 @@ describe('createBrokerAuth', () => {
     expect(auth.canSubscribe('ioc-server', 'srv', '#')).toBe(false)
     expect(auth.canSubscribe('ioc-server', 'srv', `${ROOT}/env/#`)).toBe(false)
     expect(auth.canPublish('ioc-server', 'srv', `${ROOT}/env/QN-KK-001`)).toBe(false)
+    // a console action committed by a server: every other server's consoles hear of it (as deploy/mosquitto/acl allows)
+    expect(auth.canPublish('ioc-server', 'srv', `${ROOT}/live/report`)).toBe(true)
+    expect(auth.canPublish('ioc-server', 'srv', `${ROOT}/live/env`)).toBe(false)
+    expect(auth.canPublish('ioc-simulator', 'sim', `${ROOT}/live/report`)).toBe(false)
   })
 
   it('lets the internal simulator publish as any device of every segment, and read nothing', () => {
