@@ -6,6 +6,9 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { AQI_BANDS, type AqiBandKey } from '../../contract/index.ts'
 
 export const CHROMIUM = '/usr/bin/chromium'
+
+/** How far the page is wider than the window (> 0: it scrolls sideways, which an office laptop must not). */
+export const horizontalOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
 /** CI installs Chromium (.ci/run); a developer machine without it skips browser tests, CI never does. */
 export const CHROMIUM_AVAILABLE = existsSync(CHROMIUM) || process.env.CI === '1'
 

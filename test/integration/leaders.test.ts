@@ -23,7 +23,7 @@ import {
 } from '../../contract/index.ts'
 import { vietnamHolidays } from '../../contract/shared/holidays.ts'
 import { SYSTEM } from '../../server/shared/audit.ts'
-import { CHROMIUM_AVAILABLE, launchChromium, openWall, pageLayout, type WallPage } from '../helpers/browser.ts'
+import { CHROMIUM_AVAILABLE, horizontalOverflow, launchChromium, openWall, pageLayout, type WallPage } from '../helpers/browser.ts'
 import { ROOT } from '../helpers/processes.ts'
 import { closeStack, openStack, STACK_TARGETS, type Stack, type StackTarget } from '../helpers/stack.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -168,7 +168,6 @@ async function signIn(page: Page, base: string, username: string, password: stri
 }
 
 const tileValue = (page: Page, tile: string) => page.locator(`[data-testid=tile-${tile}] .value`).textContent()
-const horizontalOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
 
 describe.skipIf(!CHROMIUM_AVAILABLE)('the leaders’ performance page in Chromium', () => {
   // over the real services when configured, like the wall suite: the page talks to the server alone

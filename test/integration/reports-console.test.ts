@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SYSTEM } from '../../server/shared/audit.ts'
-import { CHROMIUM_AVAILABLE, launchChromium } from '../helpers/browser.ts'
+import { CHROMIUM_AVAILABLE, horizontalOverflow, launchChromium } from '../helpers/browser.ts'
 import { ROOT } from '../helpers/processes.ts'
 import { closeStack, openStack, STACK_TARGETS, type Stack, type StackTarget } from '../helpers/stack.ts'
 
@@ -55,7 +55,6 @@ const row = (page: Page, id: string) => page.locator(`[data-testid=report-row][d
 const detail = (page: Page, id: string) => page.locator(`[data-testid=report-detail][data-report="${id}"]`)
 const stateOf = (page: Page, id: string) => detail(page, id).getAttribute('data-state')
 const actionsOf = async (page: Page, id: string) => ((await detail(page, id).getByTestId('actions').getAttribute('data-actions')) ?? '').split(' ').filter(Boolean)
-const horizontalOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
 
 describe.skipIf(!CHROMIUM_AVAILABLE)('the citizen-report consoles in Chromium', () => {
   // over the real services when configured: the page talks to the server alone
